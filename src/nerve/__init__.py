@@ -1,0 +1,45 @@
+"""nerve: a neural-network framework with its own reverse-mode autograd on NumPy.
+
+PyTorch-style use::
+
+    import nerve
+    from nerve import nn, optim
+    model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+    opt = optim.Adam(model.parameters(), lr=1e-3)
+    loss = nn.functional.cross_entropy(model(x), y)
+    opt.zero_grad(); loss.backward(); opt.step()
+
+Keras-style use lives in ``nerve.keras``.
+"""
+__version__ = "0.1.0"
+
+from ._backend import (  # noqa: F401
+    Device as device, Generator, bool_ as bool, default_generator, float16, float32, float64,
+    get_default_dtype, int8, int16, int32, int64, manual_seed, set_default_dtype, uint8,
+)
+from ._backend import float16 as half, float32 as float, float64 as double, int64 as long  # noqa: F401,A001
+from .tensor import Tensor  # noqa: F401
+from .creation import (  # noqa: F401
+    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,
+    ones_like, rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
+)
+from .ops import (  # noqa: F401
+    abs, add, all, amax, amin, any, argmax, argmin, broadcast_to, cat, ceil, chunk, clamp, clip, clone,
+    concat, concatenate, cos, cumsum, div, divide, eq, equal, erf, exp, expand, flatten, flip, floor,
+    gather, ge, gt, index_select, isfinite, isinf, isnan, le, log, log1p, log_softmax, logical_and,
+    logical_not, logical_or, logsumexp, lt, masked_fill, matmul, max, maximum, mean, min, minimum,
+    movedim, mul, multiply, ne, neg, permute, pow, prod, relu, reshape, round, rsqrt, sigmoid, sign, sin,
+    softmax, split, sqrt, square, squeeze, stack, std, sub, subtract, sum, tanh, transpose, unbind,
+    unsqueeze, var, var_mean, where,
+)
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
+from . import autograd  # noqa: F401
+from .serialization import load, save  # noqa: F401
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(t) -> int:
+    return t.numel()

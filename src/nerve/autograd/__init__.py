@@ -1,0 +1,57 @@
+"""Reverse-mode automatic differentiation: graph recording, backward, grad, gradcheck."""
+from .engine import run_backward
+from .function import Function
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+
+__all__ = ["Function", "backward", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "no_grad",
+           "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode"]
+
+
+def _seq(x):
+    return list(x) if isinstance(x, (tuple, list)) else [x]
+
+
+def _grad_outputs(outputs, grad_outputs):
+    from .._backend import array_module
+    from ..tensor import Tensor
+    gs = _seq(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
+    if len(gs) != len(outputs):
+        raise ValueError(f"grad_outputs has {len(gs)} entries but there are {len(outputs)} outputs")
+    res = []
+    for o, g in zip(outputs, gs):
+        if g is None:
+            if o.data.size != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs (got shape {tuple(o.shape)})")
+            g = Tensor._make(array_module(o.device).ones_like(o.data))
+        elif not isinstance(g, Tensor):
+            g = Tensor(g, dtype=o.dtype)
+        res.append(g)
+    return res
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
+    """Backward from several outputs at once (``nerve.autograd.backward``)."""
+    tensors = _seq(tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    run_backward(tensors, _grad_outputs(tensors, grad_tensors), retain_graph, create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """Return d(outputs)/d(inputs) without touching ``.grad``.
+
+    Example:
+        >>> x = nerve.tensor(3.0, requires_grad=True)
+        >>> (dy,) = nerve.autograd.grad(x ** 3, x, create_graph=True)   # 3x^2 = 27
+        >>> (d2y,) = nerve.autograd.grad(dy, x)                        # 6x = 18
+    """
+    outputs, inputs_ = _seq(outputs), _seq(inputs)
+    for i, o in enumerate(outputs):
+        if not o.requires_grad:
+            raise RuntimeError(f"grad: output {i} does not require grad and has no grad_fn")
+    if retain_graph is None:
+        retain_graph = create_graph
+    return run_backward(outputs, _grad_outputs(outputs, grad_outputs), retain_graph, create_graph,
+                        inputs=inputs_, allow_unused=allow_unused)

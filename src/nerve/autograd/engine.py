@@ -1,0 +1,144 @@
+"""The backward pass: the chain rule over the recorded graph.
+
+The graph is a DAG of ``Function`` nodes (each tensor made by an op points to
+its node through ``_ctx``; each node holds its input tensors). ``backward``
+first counts, for every node reachable from the roots, how many consumers it
+has; then it processes nodes whose consumers are all done (Kahn's algorithm).
+It is iterative, so a chain of any length works without recursion, and each
+node's gradient is summed once before its ``backward`` runs.
+"""
+from __future__ import annotations
+
+from .grad_mode import _enabled
+
+
+def _freed_error(fn):
+    return RuntimeError(
+        f"Trying to backward through the graph a second time (at {type(fn).__name__}): its saved "
+        "values were freed after the first backward. Pass retain_graph=True to the first "
+        "backward() if you need to call it twice."
+    )
+
+
+def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None,
+                 allow_unused=False):
+    """Propagate ``root_grads`` from ``roots`` to the leaves.
+
+    With ``inputs`` (a sequence of tensors) the gradients with respect to those
+    tensors are returned instead of being accumulated into ``.grad``.
+    """
+    from ..tensor import Tensor  # noqa: PLC0415 - cycle
+    capture = None
+    results = None
+    if inputs is not None:
+        capture = {id(t): i for i, t in enumerate(inputs)}
+        results = [None] * len(inputs)
+
+    prev_mode = _enabled[0]
+    _enabled[0] = bool(create_graph)
+    try:
+        grads = {}
+        starts = []
+        for r, g in zip(roots, root_grads):
+            if capture is not None and id(r) in capture:
+                i = capture[id(r)]
+                results[i] = g if results[i] is None else results[i] + g
+            fn = r._ctx
+            if fn is None:
+                if capture is None and r.requires_grad:
+                    _accumulate_leaf(r, g, None, create_graph)
+                continue
+            if fn in grads:
+                grads[fn] = grads[fn] + g
+            else:
+                grads[fn] = g
+                starts.append(fn)
+
+        # Count each node's consumers inside the reachable graph.
+        deps = {}
+        seen = set(starts)
+        todo = list(starts)
+        while todo:
+            f = todo.pop()
+            ins = f.inputs
+            if ins is None:
+                raise _freed_error(f)
+            for t in ins:
+                p = t._ctx
+                if p is not None:
+                    deps[p] = deps.get(p, 0) + 1
+                    if p not in seen:
+                        seen.add(p)
+                        todo.append(p)
+
+        ready = [f for f in starts if f not in deps]
+        while ready:
+            f = ready.pop()
+            g = grads.pop(f, None)
+            ins = f.inputs
+            if g is not None:
+                kept = getattr(f, "retained", None)
+                if kept is not None:
+                    t = kept()
+                    if t is not None:
+                        _accumulate_leaf(t, g, None, create_graph)
+                gs = f.backward(g)
+                if type(gs) is not tuple:
+                    gs = (gs,)
+            else:
+                gs = (None,) * len(ins)
+            for t, gi in zip(ins, gs):
+                if gi is not None and t.requires_grad:
+                    if gi.data.shape != t.data.shape:
+                        raise RuntimeError(
+                            f"internal error: {type(f).__name__}.backward returned a gradient of "
+                            f"shape {gi.data.shape} for an input of shape {t.data.shape}"
+                        )
+                    if capture is not None and id(t) in capture:
+                        i = capture[id(t)]
+                        results[i] = gi if results[i] is None else results[i] + gi
+                p = t._ctx
+                if p is None:
+                    if gi is not None and t.requires_grad and capture is None:
+                        _accumulate_leaf(t, gi, g, create_graph)
+                    continue
+                if gi is not None:
+                    old = grads.get(p)
+                    grads[p] = gi if old is None else old + gi
+                d = deps[p] - 1
+                deps[p] = d
+                if d == 0:
+                    ready.append(p)
+            if not retain_graph:
+                f.__dict__.clear()   # frees inputs and saved arrays; marks the node as used
+    finally:
+        _enabled[0] = prev_mode
+
+    if capture is not None:
+        for i, (t, r) in enumerate(zip(inputs, results)):
+            if r is None and not allow_unused:
+                raise RuntimeError(
+                    f"One of the differentiated tensors (input {i}, shape {tuple(t.shape)}) does not "
+                    "appear in the graph of the outputs. Pass allow_unused=True if this is expected."
+                )
+            if r is not None and r.data.dtype != t.data.dtype:
+                results[i] = Tensor._make(r.data.astype(t.data.dtype))
+        return tuple(results)
+    return None
+
+
+def _accumulate_leaf(t, gi, upstream, create_graph):
+    data = gi.data
+    if not create_graph:
+        # Leaf gradients must own their memory: optimizers and clip_grad_*_
+        # update them in place, and a backward may hand the same array (or a
+        # view of it) to several inputs.
+        if gi is upstream or data.base is not None or data.dtype != t.data.dtype:
+            data = data.astype(t.data.dtype, copy=True)
+            gi = type(gi)._make(data)
+    if t.grad is None:
+        t.grad = gi
+    elif create_graph:
+        t.grad = t.grad + gi
+    else:
+        t.grad = type(gi)._make(t.grad.data + data)

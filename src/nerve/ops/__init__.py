@@ -1,0 +1,28 @@
+"""nerve's operations: primitives (one ``Function`` class each) and composites.
+
+``elementwise``  arithmetic, exp/log, activations, comparisons
+``reduce``       sum, mean, max/min, var/std, logsumexp
+``shape``        reshape, permute, expand, cat/stack/split, pad
+``index``        indexing and scatter, gather, masked_fill
+``linalg``       matmul, linear
+``nn``           softmax, log_softmax, nll
+"""
+from .elementwise import (  # noqa: F401
+    abs, add, cast, ceil, clamp, clip, clone, cos, div, divide, eq, equal, erf, exp, floor,
+    floor_divide, ge, greater, gt, isfinite, isinf, isnan, le, less, log, log1p, logical_and,
+    logical_not, logical_or, logical_xor, lt, maximum, minimum, mul, multiply, ne, neg, negative,
+    pow, relu, remainder, round, rsqrt, sigmoid, sign, sin, sqrt, square, sub, subtract, tanh,
+    true_divide, where,
+)
+from .index import gather, getitem, index_select, masked_fill, one_hot, setitem  # noqa: F401
+from .linalg import linear, matmul  # noqa: F401
+from .nn import log_softmax, softmax  # noqa: F401
+from .reduce import (  # noqa: F401
+    all, amax, amin, any, argmax, argmin, cumsum, logsumexp, max, mean, min, prod, std, sum, var,
+    var_mean,
+)
+from .shape import (  # noqa: F401
+    broadcast_to, cat, chunk, concat, concatenate, expand, flatten, flip, movedim, pad, permute,
+    repeat, reshape, split, squeeze, stack, sum_to_size, swapaxes, to_device, transpose, unbind,
+    unflatten, unsqueeze, view,
+)

@@ -1,0 +1,492 @@
+"""Elementwise primitives: arithmetic, exp/log family, activations, comparisons.
+
+Each class is one op: ``forward`` on raw arrays, ``backward`` with tensor ops
+(so it can itself be differentiated). Binary ops broadcast like NumPy and
+``sum_to`` folds the gradient back to each input's shape.
+"""
+from __future__ import annotations
+
+import math
+
+from .._backend import np
+from ..autograd.function import Function
+from ._util import _make, const, lift, lift_pair, sum_to
+
+
+# ------------------------------------------------------------------ binary
+class Add(Function):
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, g):
+        a, b = self.inputs
+        return (sum_to(g, a.data.shape) if a.requires_grad else None,
+                sum_to(g, b.data.shape) if b.requires_grad else None)
+
+
+class Sub(Function):
+    def forward(self, a, b):
+        return a - b
+
+    def backward(self, g):
+        a, b = self.inputs
+        return (sum_to(g, a.data.shape) if a.requires_grad else None,
+                sum_to(-g, b.data.shape) if b.requires_grad else None)
+
+
+class Mul(Function):
+    def forward(self, a, b):
+        return a * b
+
+    def backward(self, g):
+        a, b = self.inputs
+        return (sum_to(g * b, a.data.shape) if a.requires_grad else None,
+                sum_to(g * a, b.data.shape) if b.requires_grad else None)
+
+
+class Div(Function):
+    def forward(self, a, b):
+        return a / b
+
+    def backward(self, g):
+        a, b = self.inputs
+        gb = g / b
+        return (sum_to(gb, a.data.shape) if a.requires_grad else None,
+                sum_to(-gb * a / b, b.data.shape) if b.requires_grad else None)
+
+
+class Pow(Function):
+    """``a ** b`` with both sides tensors."""
+    save_output = True
+
+    def forward(self, a, b):
+        return a ** b
+
+    def backward(self, g):
+        a, b = self.inputs
+        ga = gb = None
+        if a.requires_grad:
+            ga = sum_to(g * b * a ** (b - 1), a.data.shape)
+        if b.requires_grad:
+            # d(a^b)/db = a^b log a; PyTorch's convention: 0 where a == 0 and b >= 0
+            zero = (a.data == 0) & (b.data >= 0)
+            loga = log(where(const(zero), 1.0, a))
+            gb = sum_to(g * self.output() * loga, b.data.shape)
+        return ga, gb
+
+
+class PowScalar(Function):
+    """``x ** c`` for a Python number ``c``."""
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, x):
+        c = self.c
+        if c == 2:
+            return x * x
+        return x ** c
+
+    def backward(self, g):
+        (x,) = self.inputs
+        c = self.c
+        if c == 2:
+            return g * x * 2.0
+        return g * (x ** (c - 1) * c)
+
+
+class Maximum(Function):
+    def forward(self, a, b):
+        return np.maximum(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        # ties share the gradient equally (PyTorch's rule)
+        w = (a.data > b.data) + 0.5 * (a.data == b.data)
+        w = w.astype(g.data.dtype)
+        return (sum_to(g * const(w), a.data.shape) if a.requires_grad else None,
+                sum_to(g * const(1 - w), b.data.shape) if b.requires_grad else None)
+
+
+class Minimum(Function):
+    def forward(self, a, b):
+        return np.minimum(a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        w = (a.data < b.data) + 0.5 * (a.data == b.data)
+        w = w.astype(g.data.dtype)
+        return (sum_to(g * const(w), a.data.shape) if a.requires_grad else None,
+                sum_to(g * const(1 - w), b.data.shape) if b.requires_grad else None)
+
+
+class Where(Function):
+    """``where(cond, a, b)``; ``cond`` is a constant boolean array."""
+
+    def __init__(self, cond):
+        self.cond = cond
+
+    def forward(self, a, b):
+        return np.where(self.cond, a, b)
+
+    def backward(self, g):
+        a, b = self.inputs
+        c = self.cond
+        zero = const(np.zeros((), dtype=g.data.dtype))
+        return (sum_to(Where(c)(g, zero), a.data.shape) if a.requires_grad else None,
+                sum_to(Where(c)(zero, g), b.data.shape) if b.requires_grad else None)
+
+
+# ------------------------------------------------------------------- unary
+class Neg(Function):
+    def forward(self, x):
+        return -x
+
+    def backward(self, g):
+        return -g
+
+
+class Exp(Function):
+    save_output = True
+
+    def forward(self, x):
+        return np.exp(x)
+
+    def backward(self, g):
+        return g * self.output()
+
+
+class Log(Function):
+    def forward(self, x):
+        return np.log(x)
+
+    def backward(self, g):
+        return g / self.inputs[0]
+
+
+class Log1p(Function):
+    def forward(self, x):
+        return np.log1p(x)
+
+    def backward(self, g):
+        return g / (self.inputs[0] + 1.0)
+
+
+class Sqrt(Function):
+    save_output = True
+
+    def forward(self, x):
+        return np.sqrt(x)
+
+    def backward(self, g):
+        return g / (self.output() * 2.0)
+
+
+class Sin(Function):
+    def forward(self, x):
+        return np.sin(x)
+
+    def backward(self, g):
+        return g * cos(self.inputs[0])
+
+
+class Cos(Function):
+    def forward(self, x):
+        return np.cos(x)
+
+    def backward(self, g):
+        return -g * sin(self.inputs[0])
+
+
+class Abs(Function):
+    def forward(self, x):
+        return np.abs(x)
+
+    def backward(self, g):
+        return g * const(np.sign(self.inputs[0].data))
+
+
+class Clamp(Function):
+    def __init__(self, lo, hi):
+        self.lo, self.hi = lo, hi
+
+    def forward(self, x):
+        return np.clip(x, self.lo, self.hi)
+
+    def backward(self, g):
+        x = self.inputs[0].data
+        # gradient passes where lo <= x <= hi (PyTorch's rule, bounds included)
+        m = np.ones(x.shape, dtype=bool)
+        if self.lo is not None:
+            m &= x >= self.lo
+        if self.hi is not None:
+            m &= x <= self.hi
+        return g * const(m)
+
+
+class Relu(Function):
+    def forward(self, x):
+        return np.maximum(x, 0)
+
+    def backward(self, g):
+        return g * const(self.inputs[0].data > 0)
+
+
+class Sigmoid(Function):
+    save_output = True
+
+    def forward(self, x):
+        # 0.5 * (1 + tanh(x / 2)): stable for large |x| and a single transcendental
+        y = np.tanh(x * 0.5)
+        y *= 0.5
+        y += 0.5
+        return y
+
+    def backward(self, g):
+        y = self.output()
+        return g * (y * (1.0 - y))
+
+
+class Tanh(Function):
+    save_output = True
+
+    def forward(self, x):
+        return np.tanh(x)
+
+    def backward(self, g):
+        y = self.output()
+        return g * (1.0 - y * y)
+
+
+_ERF_C = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
+          0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277)
+
+
+def erf_array(x):
+    """erf on raw arrays (Numerical Recipes' erfc fit, relative error < 1.2e-7)."""
+    z = np.abs(x)
+    t = 1.0 / (1.0 + 0.5 * z)
+    poly = _ERF_C[9]
+    for c in _ERF_C[8:0:-1]:
+        poly = poly * t + c
+    poly = poly * t + _ERF_C[0]
+    erfc = t * np.exp(-z * z + poly)
+    out = np.where(x >= 0, 1.0 - erfc, erfc - 1.0)
+    return out.astype(x.dtype, copy=False)
+
+
+class Erf(Function):
+    def forward(self, x):
+        return erf_array(x)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        return g * (exp(-(x * x)) * (2.0 / math.sqrt(math.pi)))
+
+
+class Cast(Function):
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def forward(self, x):
+        self.src = x.dtype
+        return x.astype(self.dtype)
+
+    def backward(self, g):
+        if self.src.kind != "f":
+            return None
+        return Cast(self.src)(g)
+
+
+class Clone(Function):
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, g):
+        return g
+
+
+# -------------------------------------------------------- public functions
+def add(a, b):
+    """``a + b`` with broadcasting."""
+    a, b = lift_pair(a, b)
+    return Add()(a, b)
+
+
+def sub(a, b):
+    a, b = lift_pair(a, b)
+    return Sub()(a, b)
+
+
+def mul(a, b):
+    a, b = lift_pair(a, b)
+    return Mul()(a, b)
+
+
+def div(a, b):
+    a, b = lift_pair(a, b)
+    if a.data.dtype.kind in "biu" and b.data.dtype.kind in "biu":
+        a = cast(a, np.dtype("float32"))
+    return Div()(a, b)
+
+
+true_divide = divide = div
+multiply = mul
+subtract = sub
+
+
+def pow(a, b):  # noqa: A001 - PyTorch name
+    """``a ** b``; either side may be a Python number."""
+    from ..tensor import Tensor
+    if isinstance(a, Tensor) and not isinstance(b, Tensor):
+        return PowScalar(b)(a)
+    if not isinstance(a, Tensor):
+        # c ** x = exp(x log c)
+        if a == 0:
+            return Pow()(lift(a, b), b)
+        return exp(b * math.log(a)) if a > 0 else Pow()(lift(a, b), b)
+    return Pow()(a, b)
+
+
+def neg(x):
+    return Neg()(x)
+
+
+negative = neg
+
+
+def exp(x):
+    return Exp()(x)
+
+
+def log(x):
+    return Log()(x)
+
+
+def log1p(x):
+    return Log1p()(x)
+
+
+def sqrt(x):
+    return Sqrt()(x)
+
+
+def rsqrt(x):
+    return PowScalar(-0.5)(x)
+
+
+def sin(x):
+    return Sin()(x)
+
+
+def cos(x):
+    return Cos()(x)
+
+
+def abs(x):  # noqa: A001 - PyTorch name
+    return Abs()(x)
+
+
+def erf(x):
+    return Erf()(x)
+
+
+def clamp(x, min=None, max=None):  # noqa: A002 - PyTorch names
+    """Limit values to ``[min, max]``; the gradient passes where the value is inside."""
+    from ..tensor import Tensor
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = x
+        if min is not None:
+            out = maximum(out, min)
+        if max is not None:
+            out = minimum(out, max)
+        return out
+    return Clamp(min, max)(x)
+
+
+clip = clamp
+
+
+def maximum(a, b):
+    a, b = lift_pair(a, b)
+    return Maximum()(a, b)
+
+
+def minimum(a, b):
+    a, b = lift_pair(a, b)
+    return Minimum()(a, b)
+
+
+def where(condition, input, other):  # noqa: A002
+    """Pick ``input`` where ``condition`` is true, else ``other`` (both broadcast)."""
+    from ..tensor import Tensor
+    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        cond = cond.astype(bool)
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        input = lift(input)
+    input, other = lift_pair(input, other)
+    return Where(cond)(input, other)
+
+
+def relu(x):
+    return Relu()(x)
+
+
+def sigmoid(x):
+    return Sigmoid()(x)
+
+
+def tanh(x):
+    return Tanh()(x)
+
+
+def cast(x, dtype):
+    return Cast(dtype)(x)
+
+
+def clone(x):
+    return Clone()(x)
+
+
+def square(x):
+    return PowScalar(2)(x)
+
+
+# ------------------------------------------------ no-gradient elementwise
+def _nograd(fn):
+    def op(*args):
+        from ..tensor import Tensor
+        arrays = []
+        like = next((a for a in args if isinstance(a, Tensor)), None)
+        for a in args:
+            arrays.append(lift(a, like).data)
+        return _make(fn(*arrays))
+    op.__name__ = fn.__name__
+    return op
+
+
+eq = _nograd(np.equal)
+ne = _nograd(np.not_equal)
+lt = _nograd(np.less)
+le = _nograd(np.less_equal)
+gt = _nograd(np.greater)
+ge = _nograd(np.greater_equal)
+logical_not = _nograd(np.logical_not)
+logical_and = _nograd(np.logical_and)
+logical_or = _nograd(np.logical_or)
+logical_xor = _nograd(np.logical_xor)
+isnan = _nograd(np.isnan)
+isinf = _nograd(np.isinf)
+isfinite = _nograd(np.isfinite)
+sign = _nograd(np.sign)
+floor = _nograd(np.floor)
+ceil = _nograd(np.ceil)
+round = _nograd(np.round)  # noqa: A001
+floor_divide = _nograd(np.floor_divide)
+remainder = _nograd(np.remainder)
+equal = eq
+greater = gt
+less = lt

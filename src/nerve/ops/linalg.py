@@ -1,0 +1,104 @@
+"""Matrix products: ``matmul`` (batched, NumPy semantics) and the fused ``linear``."""
+from __future__ import annotations
+
+from ..autograd.function import Function
+from ._util import lift_pair, sum_to
+
+
+def _matmul_error(a, b, e):
+    return RuntimeError(
+        f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied "
+        f"(the last dim of the first, {a.shape[-1] if a.ndim else '-'}, must equal the "
+        f"{'only' if b.ndim == 1 else 'second-to-last'} dim of the second, "
+        f"{b.shape[-2] if b.ndim > 1 else (b.shape[0] if b.ndim else '-')})")
+
+
+class Matmul(Function):
+    def forward(self, a, b):
+        if a.dtype != b.dtype:
+            raise TypeError(
+                f"matmul: both operands must have the same dtype, got {a.dtype} and {b.dtype} "
+                "(convert one with .float() or .double())")
+        if a.ndim == 0 or b.ndim == 0:
+            raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes {a.shape} and {b.shape}")
+        try:
+            return a @ b
+        except ValueError as e:
+            raise _matmul_error(a, b, e) from None
+
+    def backward(self, g):
+        a, b = self.inputs
+        ad, bd = a.data.ndim, b.data.ndim
+        ga = gb = None
+        if ad == 1 and bd == 1:
+            ga = g * b if a.requires_grad else None
+            gb = g * a if b.requires_grad else None
+            return ga, gb
+        if ad == 1:                       # (k) @ (..., k, n) -> (..., n)
+            if a.requires_grad:
+                ga = sum_to((g.unsqueeze(-2) @ b.mT).squeeze(-2), a.data.shape)
+            if b.requires_grad:
+                gb = sum_to(a.unsqueeze(-1) @ g.unsqueeze(-2), b.data.shape)
+            return ga, gb
+        if bd == 1:                       # (..., m, k) @ (k) -> (..., m)
+            if a.requires_grad:
+                ga = sum_to(g.unsqueeze(-1) @ b.unsqueeze(-2), a.data.shape)
+            if b.requires_grad:
+                gb = sum_to((a.mT @ g.unsqueeze(-1)).squeeze(-1), b.data.shape)
+            return ga, gb
+        if a.requires_grad:
+            ga = sum_to(g @ b.mT, a.data.shape)
+        if b.requires_grad:
+            if bd == 2 and ad > 2:
+                # fold the batch into rows: one GEMM instead of a batch of them and a sum
+                k, n = a.data.shape[-1], g.data.shape[-1]
+                gb = a.reshape(-1, k).mT @ g.reshape(-1, n)
+            else:
+                gb = sum_to(a.mT @ g, b.data.shape)
+        return ga, gb
+
+
+def matmul(a, b):
+    """Matrix product with NumPy/PyTorch semantics (1-D, 2-D and batched)."""
+    a, b = lift_pair(a, b)
+    return Matmul()(a, b)
+
+
+class Linear(Function):
+    """``y = x @ W.T + b`` in one op: one GEMM forward, two GEMMs backward."""
+
+    def forward(self, x, w, b=None):
+        if x.dtype != w.dtype:
+            raise TypeError(
+                f"linear: input dtype {x.dtype} does not match weight dtype {w.dtype}; "
+                f"convert the input with x.to({w.dtype.name!r}) (e.g. x.float())")
+        if x.ndim == 0 or x.shape[-1] != w.shape[1]:
+            raise RuntimeError(
+                f"linear: input of shape {tuple(x.shape)} has {x.shape[-1] if x.ndim else 0} features in its last "
+                f"dim but the weight of shape {tuple(w.shape)} expects {w.shape[1]} "
+                f"(in_features={w.shape[1]}, out_features={w.shape[0]})")
+        y = x @ w.T
+        if b is not None:
+            y += b
+        return y
+
+    def backward(self, g):
+        ins = self.inputs
+        x, w = ins[0], ins[1]
+        gx = gw = gb = None
+        if x.requires_grad:
+            gx = g @ w
+        g2 = g if g.data.ndim == 2 else g.reshape(-1, g.data.shape[-1])
+        if w.requires_grad:
+            x2 = x if x.data.ndim == 2 else x.reshape(-1, x.data.shape[-1])
+            gw = g2.mT @ x2
+        if len(ins) == 3 and ins[2].requires_grad:
+            gb = g2.sum(0)
+        return (gx, gw, gb) if len(ins) == 3 else (gx, gw)
+
+
+def linear(input, weight, bias=None):  # noqa: A002 - PyTorch name
+    """``input @ weight.T + bias``. Shapes: input (*, in), weight (out, in), bias (out,)."""
+    if bias is None:
+        return Linear()(input, weight)
+    return Linear()(input, weight, bias)

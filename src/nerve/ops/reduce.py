@@ -1,0 +1,248 @@
+"""Reductions: sum, mean, prod, amax/amin, max/min with indices; composites var, std, logsumexp."""
+from __future__ import annotations
+
+import collections
+import numbers
+
+from .._backend import np
+from ..autograd.function import Function
+from ._util import _make, const, norm_dim
+
+values_indices = collections.namedtuple("values_indices", ["values", "indices"])
+
+
+def _keep_shape(shape, axes):
+    """The shape of a keepdim reduction of ``shape`` over ``axes`` (None = all)."""
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+def _expand_grad(g, in_shape, axes, keepdims):
+    """Broadcast a reduction's gradient back over the reduced axes."""
+    from .shape import expand, reshape
+    if not keepdims:
+        g = reshape(g, _keep_shape(in_shape, axes))
+    return expand(g, in_shape)
+
+
+class Sum(Function):
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, x):
+        self.shape = x.shape
+        return x.sum(axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, g):
+        return _expand_grad(g, self.shape, self.axes, self.keepdims)
+
+
+class Mean(Function):
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, x):
+        self.shape = x.shape
+        return x.mean(axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, g):
+        n = 1
+        for i, s in enumerate(self.shape):
+            if self.axes is None or i in self.axes:
+                n *= s
+        return _expand_grad(g * (1.0 / max(n, 1)), self.shape, self.axes, self.keepdims)
+
+
+class Prod(Function):
+    save_output = True
+
+    def __init__(self, axes, keepdims):
+        self.axes, self.keepdims = axes, keepdims
+
+    def forward(self, x):
+        self.shape = x.shape
+        return x.prod(axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, g):
+        # d prod / dx_i = prod / x_i (inputs with zeros are handled by the exact product of the others)
+        x = self.inputs[0]
+        if np.any(x.data == 0):
+            others = _prod_others(x.data, self.axes)
+            return _expand_grad(g, self.shape, self.axes, self.keepdims) * const(others)
+        y = self.output()
+        return _expand_grad(g, self.shape, self.axes, self.keepdims) * \
+            _expand_grad(y, self.shape, self.axes, self.keepdims) / x
+
+
+def _prod_others(x, axes):
+    """Product of all other elements along ``axes`` for each element (zero-safe)."""
+    axes = tuple(range(x.ndim)) if axes is None else axes
+    moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0)))
+    lead = moved.shape[:moved.ndim - len(axes)]
+    flat = moved.reshape(lead + (-1,))
+    n = flat.shape[-1]
+    left = np.cumprod(np.concatenate([np.ones(lead + (1,), x.dtype), flat[..., :-1]], -1), -1)
+    right = np.cumprod(np.concatenate([np.ones(lead + (1,), x.dtype), flat[..., ::-1][..., :-1]], -1), -1)[..., ::-1]
+    out = (left * right).reshape(moved.shape)
+    del n
+    return np.moveaxis(out, tuple(range(-len(axes), 0)), axes)
+
+
+class Amax(Function):
+    """Max over axes; ties share the gradient evenly (PyTorch's ``amax`` rule)."""
+
+    def __init__(self, axes, keepdims, fn=np.amax):
+        self.axes, self.keepdims, self.fn = axes, keepdims, fn
+
+    def forward(self, x):
+        if x.size == 0:
+            raise RuntimeError(f"max/min of an empty tensor of shape {x.shape} is undefined")
+        self.shape = x.shape
+        return self.fn(x, axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, g):
+        x = self.inputs[0].data
+        m = self.fn(x, axis=self.axes, keepdims=True)
+        mask = (x == m).astype(g.data.dtype)
+        mask /= mask.sum(axis=self.axes, keepdims=True)
+        return _expand_grad(g, self.shape, self.axes, self.keepdims) * const(mask)
+
+
+def sum(x, dim=None, keepdim=False, dtype=None):  # noqa: A001 - PyTorch name
+    """Sum over ``dim`` (int, tuple or None for all)."""
+    from .elementwise import cast
+    if dtype is not None:
+        x = cast(x, np.dtype(dtype))
+    elif x.data.dtype.kind in "bi" and x.data.dtype.kind != "f":
+        x = cast(x, np.dtype("int64"))
+    return Sum(norm_dim(dim, x.data.ndim, "sum"), keepdim)(x)
+
+
+def mean(x, dim=None, keepdim=False):
+    if x.data.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"mean(): expected a floating point tensor, got {x.data.dtype}; convert with .float() first")
+    return Mean(norm_dim(dim, x.data.ndim, "mean"), keepdim)(x)
+
+
+def prod(x, dim=None, keepdim=False):
+    return Prod(norm_dim(dim, x.data.ndim, "prod"), keepdim)(x)
+
+
+def amax(x, dim=None, keepdim=False):
+    return Amax(norm_dim(dim, x.data.ndim, "amax"), keepdim, np.amax)(x)
+
+
+def amin(x, dim=None, keepdim=False):
+    return Amax(norm_dim(dim, x.data.ndim, "amin"), keepdim, np.amin)(x)
+
+
+def _max_min(x, dim, keepdim, fn, argfn, name):
+    from ..tensor import Tensor
+    if isinstance(dim, Tensor):
+        from .elementwise import maximum, minimum
+        return (maximum if name == "max" else minimum)(x, dim)
+    if dim is None:
+        return Amax(None, False, fn)(x)
+    if not isinstance(dim, numbers.Integral):
+        raise TypeError(f"{name}(dim=...) takes one integer dim; use amax/amin for several dims")
+    ax = norm_dim(dim, x.data.ndim, name)[0]
+    if x.data.shape and x.data.shape[ax] == 0:
+        raise IndexError(f"{name}(): cannot reduce over an empty dimension {dim} of shape {x.data.shape}")
+    idx = argfn(x.data, axis=ax, keepdims=True) if x.data.ndim else np.zeros((), np.int64)
+    from .index import gather
+    vals = gather(x, ax, _make(idx)) if x.data.ndim else x
+    if not keepdim and x.data.ndim:
+        from .shape import squeeze
+        vals = squeeze(vals, ax)
+        idx = idx.squeeze(ax)
+    return values_indices(vals, _make(idx.astype(np.int64)))
+
+
+def max(x, dim=None, keepdim=False):  # noqa: A001
+    """``max(x)`` -> tensor; ``max(x, dim)`` -> (values, indices); ``max(x, other)`` -> elementwise."""
+    return _max_min(x, dim, keepdim, np.amax, np.argmax, "max")
+
+
+def min(x, dim=None, keepdim=False):  # noqa: A001
+    return _max_min(x, dim, keepdim, np.amin, np.argmin, "min")
+
+
+def argmax(x, dim=None, keepdim=False):
+    if dim is None:
+        return _make(np.asarray(np.argmax(x.data), dtype=np.int64))
+    return _make(np.argmax(x.data, axis=dim, keepdims=keepdim).astype(np.int64))
+
+
+def argmin(x, dim=None, keepdim=False):
+    if dim is None:
+        return _make(np.asarray(np.argmin(x.data), dtype=np.int64))
+    return _make(np.argmin(x.data, axis=dim, keepdims=keepdim).astype(np.int64))
+
+
+def all(x, dim=None, keepdim=False):  # noqa: A001
+    return _make(np.asarray(np.all(x.data, axis=dim, keepdims=keepdim)))
+
+
+def any(x, dim=None, keepdim=False):  # noqa: A001
+    return _make(np.asarray(np.any(x.data, axis=dim, keepdims=keepdim)))
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    if unbiased is None:
+        return 1
+    return 1 if unbiased else 0
+
+
+def var(x, dim=None, unbiased=None, keepdim=False, correction=None):
+    """Variance over ``dim``; ``correction=1`` (default) is Bessel's correction."""
+    axes = norm_dim(dim, x.data.ndim, "var")
+    n = 1
+    for i, s in enumerate(x.data.shape):
+        if axes is None or i in axes:
+            n *= s
+    c = _correction(unbiased, correction)
+    d = x - mean(x, axes, True)
+    return sum(d * d, axes, keepdim) * (1.0 / max(n - c, 0) if n - c > 0 else float("nan"))
+
+
+def std(x, dim=None, unbiased=None, keepdim=False, correction=None):
+    from .elementwise import sqrt
+    return sqrt(var(x, dim, unbiased=unbiased, keepdim=keepdim, correction=correction))
+
+
+def var_mean(x, dim=None, unbiased=None, keepdim=False, correction=None):
+    return var(x, dim, unbiased, keepdim, correction), mean(x, dim, keepdim)
+
+
+def logsumexp(x, dim, keepdim=False):
+    """``log(sum(exp(x), dim))`` computed stably (shifted by the max)."""
+    from .elementwise import exp, log
+    axes = norm_dim(dim, x.data.ndim, "logsumexp")
+    m = np.amax(x.data, axis=axes, keepdims=True) if x.data.size else np.zeros(_keep_shape(x.data.shape, axes), x.data.dtype)
+    m = np.where(np.isfinite(m), m, 0).astype(x.data.dtype)
+    mt = const(m)
+    out = log(sum(exp(x - mt), axes, True)) + mt
+    if not keepdim:
+        from .shape import reshape
+        out = reshape(out, tuple(s for i, s in enumerate(x.data.shape) if axes is not None and i not in axes))
+    return out
+
+
+def cumsum(x, dim):
+    return CumSum(int(dim) % max(x.data.ndim, 1))(x)
+
+
+class CumSum(Function):
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, x):
+        return np.cumsum(x, axis=self.axis)
+
+    def backward(self, g):
+        from .shape import flip
+        return flip(cumsum(flip(g, (self.axis,)), self.axis), (self.axis,))

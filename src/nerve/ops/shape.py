@@ -1,0 +1,347 @@
+"""Shape primitives: reshape, permute, broadcast/sum-to, concatenate, pad, flip;
+and the composites built on them (view, squeeze, flatten, stack, split, ...)."""
+from __future__ import annotations
+
+import numbers
+
+from .._backend import np
+from ..autograd.function import Function
+from ._util import norm_dim, sum_to_array
+
+
+class Reshape(Function):
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        try:
+            return x.reshape(self.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"reshape: shape {tuple(self.shape)} is invalid for input of shape {x.shape} "
+                f"({x.size} elements)") from None
+
+    def backward(self, g):
+        return Reshape(self.in_shape)(g)
+
+
+class Permute(Function):
+    def __init__(self, axes):
+        self.axes = axes
+
+    def forward(self, x):
+        return x.transpose(self.axes)
+
+    def backward(self, g):
+        return Permute(tuple(np.argsort(self.axes)))(g)
+
+
+class BroadcastTo(Function):
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        return np.broadcast_to(x, self.shape)
+
+    def backward(self, g):
+        return SumTo(self.in_shape)(g)
+
+
+class SumTo(Function):
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        return sum_to_array(x, self.shape)
+
+    def backward(self, g):
+        return BroadcastTo(self.in_shape)(g)
+
+
+class Cat(Function):
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, *xs):
+        self.sizes = [x.shape[self.axis] for x in xs]
+        return np.concatenate(xs, axis=self.axis)
+
+    def backward(self, g):
+        from .index import getitem
+        out, start = [], 0
+        lead = (slice(None),) * self.axis
+        for t, n in zip(self.inputs, self.sizes):
+            out.append(getitem(g, lead + (slice(start, start + n),)) if t.requires_grad else None)
+            start += n
+        return tuple(out)
+
+
+class Pad(Function):
+    """Constant padding; ``widths`` is NumPy's ((before, after), ...) per axis."""
+
+    def __init__(self, widths, value):
+        self.widths, self.value = widths, value
+
+    def forward(self, x):
+        return np.pad(x, self.widths, mode="constant", constant_values=self.value)
+
+    def backward(self, g):
+        from .index import getitem
+        sl = tuple(slice(b, g.data.shape[i] - a) for i, (b, a) in enumerate(self.widths))
+        return getitem(g, sl)
+
+
+class Flip(Function):
+    def __init__(self, axes):
+        self.axes = axes
+
+    def forward(self, x):
+        return np.flip(x, self.axes)
+
+    def backward(self, g):
+        return Flip(self.axes)(g)
+
+
+# ------------------------------------------------------------------ public
+def reshape(x, shape):
+    if isinstance(shape, numbers.Integral):
+        shape = (shape,)
+    shape = tuple(int(s) for s in shape)
+    if shape == x.data.shape:
+        return x
+    return Reshape(shape)(x)
+
+
+view = reshape
+
+
+def permute(x, dims):
+    axes = tuple(int(d) % max(x.data.ndim, 1) for d in dims)
+    if len(axes) != x.data.ndim or sorted(axes) != list(range(x.data.ndim)):
+        raise RuntimeError(
+            f"permute: dims {tuple(dims)} are not a permutation of the {x.data.ndim} dims of shape {x.data.shape}")
+    if axes == tuple(range(x.data.ndim)):
+        return x
+    return Permute(axes)(x)
+
+
+def transpose(x, dim0, dim1):
+    n = x.data.ndim
+    if n < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+        return x
+    axes = list(range(n))
+    d0, d1 = norm_dim(dim0, n, "transpose")[0], norm_dim(dim1, n, "transpose")[0]
+    axes[d0], axes[d1] = axes[d1], axes[d0]
+    return permute(x, axes)
+
+
+swapaxes = transpose
+
+
+def movedim(x, source, destination):
+    n = x.data.ndim
+    src = [source] if isinstance(source, numbers.Integral) else list(source)
+    dst = [destination] if isinstance(destination, numbers.Integral) else list(destination)
+    src = [s % n for s in src]
+    dst = [d % n for d in dst]
+    order = [i for i in range(n) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(x, order)
+
+
+def expand(x, shape):
+    """Broadcast to ``shape``; -1 keeps a dimension (PyTorch's ``expand``)."""
+    shape = tuple(shape)
+    nd = len(shape) - x.data.ndim
+    if nd < 0:
+        raise RuntimeError(f"expand: target shape {shape} has fewer dims than the tensor's {x.data.shape}")
+    full = tuple(x.data.shape[i - nd] if s == -1 else int(s) for i, s in enumerate(shape))
+    if full == x.data.shape:
+        return x
+    for i, s in enumerate(x.data.shape):
+        if s != 1 and s != full[i + nd]:
+            raise RuntimeError(
+                f"expand: the expanded size {full[i + nd]} must match the existing size {s} at "
+                f"dimension {i} (tensor shape {x.data.shape}, target {shape})")
+    return BroadcastTo(full)(x)
+
+
+def broadcast_to(x, shape):
+    return expand(x, shape)
+
+
+def sum_to_size(x, shape):
+    shape = tuple(shape)
+    return x if x.data.shape == shape else SumTo(shape)(x)
+
+
+def squeeze(x, dim=None):
+    shape = x.data.shape
+    if dim is None:
+        new = tuple(s for s in shape if s != 1)
+    else:
+        axes = norm_dim(dim, x.data.ndim, "squeeze")
+        new = tuple(s for i, s in enumerate(shape) if not (i in axes and s == 1))
+    return reshape(x, new)
+
+
+def unsqueeze(x, dim):
+    n = x.data.ndim + 1
+    d = int(dim)
+    if not -n <= d < n:
+        raise IndexError(f"unsqueeze: dim {dim} out of range for a tensor with {x.data.ndim} dims")
+    d %= n
+    shape = list(x.data.shape)
+    shape.insert(d, 1)
+    return reshape(x, tuple(shape))
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    n = x.data.ndim
+    if n == 0:
+        return reshape(x, (1,))
+    s, e = start_dim % n, end_dim % n
+    if s > e:
+        raise RuntimeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    shape = x.data.shape
+    size = 1
+    for v in shape[s:e + 1]:
+        size *= v
+    return reshape(x, shape[:s] + (size,) + shape[e + 1:])
+
+
+def unflatten(x, dim, sizes):
+    d = dim % x.data.ndim
+    shape = x.data.shape
+    sizes = list(sizes)
+    if -1 in sizes:
+        known = 1
+        for v in sizes:
+            if v != -1:
+                known *= v
+        sizes[sizes.index(-1)] = shape[d] // known
+    return reshape(x, shape[:d] + tuple(sizes) + shape[d + 1:])
+
+
+def cat(tensors, dim=0):
+    """Concatenate tensors along an existing dimension."""
+    from ._util import lift
+    ts = [lift(t) for t in tensors]
+    if not ts:
+        raise ValueError("cat: expected a non-empty sequence of tensors")
+    ref = ts[0]
+    n = ref.data.ndim
+    ax = norm_dim(dim, n, "cat")[0]
+    for i, t in enumerate(ts):
+        if t.data.ndim != n or any(t.data.shape[j] != ref.data.shape[j] for j in range(n) if j != ax):
+            raise RuntimeError(
+                f"cat: sizes of tensors must match except in dimension {dim}; tensor 0 has shape "
+                f"{ref.data.shape} and tensor {i} has shape {t.data.shape}")
+    if len(ts) == 1:
+        return ts[0]
+    return Cat(ax)(*ts)
+
+
+concatenate = concat = cat
+
+
+def stack(tensors, dim=0):
+    """Join tensors of equal shape along a new dimension."""
+    from ._util import lift
+    ts = [lift(t) for t in tensors]
+    if not ts:
+        raise ValueError("stack: expected a non-empty sequence of tensors")
+    for i, t in enumerate(ts):
+        if t.data.shape != ts[0].data.shape:
+            raise RuntimeError(
+                f"stack: expects each tensor to be equal size, but got {ts[0].data.shape} at entry 0 "
+                f"and {t.data.shape} at entry {i}")
+    return cat([unsqueeze(t, dim) for t in ts], dim)
+
+
+def split(x, split_size_or_sections, dim=0):
+    from .index import getitem
+    ax = norm_dim(dim, x.data.ndim, "split")[0]
+    n = x.data.shape[ax]
+    if isinstance(split_size_or_sections, numbers.Integral):
+        step = int(split_size_or_sections)
+        if step <= 0:
+            raise ValueError(f"split: split_size must be positive, got {step}")
+        sizes = [min(step, n - i) for i in range(0, n, step)] or [0]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n:
+            raise RuntimeError(f"split: sections {sizes} do not sum to the size {n} of dim {dim}")
+    out, start = [], 0
+    lead = (slice(None),) * ax
+    for s in sizes:
+        out.append(getitem(x, lead + (slice(start, start + s),)))
+        start += s
+    return tuple(out)
+
+
+def chunk(x, chunks, dim=0):
+    n = x.data.shape[norm_dim(dim, x.data.ndim, "chunk")[0]]
+    step = -(-n // int(chunks)) if n else 1
+    return split(x, step, dim)
+
+
+def unbind(x, dim=0):
+    from .index import getitem
+    ax = norm_dim(dim, x.data.ndim, "unbind")[0]
+    lead = (slice(None),) * ax
+    return tuple(getitem(x, lead + (i,)) for i in range(x.data.shape[ax]))
+
+
+def flip(x, dims):
+    axes = norm_dim(dims, x.data.ndim, "flip")
+    return Flip(axes)(x)
+
+
+def repeat(x, sizes):
+    """Tile the tensor (PyTorch's ``repeat``) via broadcasting and reshape."""
+    sizes = tuple(sizes)
+    nd = len(sizes) - x.data.ndim
+    if nd < 0:
+        raise RuntimeError("repeat: number of repeat dims can not be smaller than number of tensor dims")
+    shape = (1,) * nd + x.data.shape
+    y = reshape(x, tuple(v for s in shape for v in (1, s)))
+    y = expand(y, tuple(v for r, s in zip(sizes, shape) for v in (r, s)))
+    return reshape(y, tuple(r * s for r, s in zip(sizes, shape)))
+
+
+def pad(x, pad, mode="constant", value=0.0):  # noqa: A002
+    """Pad the last ``len(pad) // 2`` dims; ``pad = (left_last, right_last, left_prev, ...)``."""
+    if mode != "constant":
+        raise NotImplementedError(f"pad: mode {mode!r} is not supported yet; only 'constant'")
+    if len(pad) % 2 or len(pad) // 2 > x.data.ndim:
+        raise ValueError(f"pad: padding length {len(pad)} must be even and at most 2 * ndim ({2 * x.data.ndim})")
+    widths = [(0, 0)] * x.data.ndim
+    for i in range(len(pad) // 2):
+        b, a = int(pad[2 * i]), int(pad[2 * i + 1])
+        if b < 0 or a < 0:
+            raise ValueError("pad: negative padding is not supported")
+        widths[x.data.ndim - 1 - i] = (b, a)
+    return Pad(tuple(widths), value)(x)
+
+
+def to_device(x, device):
+    return ToDevice(device)(x)
+
+
+class ToDevice(Function):
+    def __init__(self, device):
+        self.device = device
+
+    def forward(self, x):
+        from .._backend import device_of, to_device_array
+        self.src = device_of(x)
+        return to_device_array(x, self.device)
+
+    def backward(self, g):
+        return ToDevice(self.src)(g)
+
