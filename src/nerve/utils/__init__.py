@@ -1,0 +1,2 @@
+"""Utilities that are not part of the tensor core: ``nerve.utils.data`` (datasets and loaders)."""
+from . import data  # noqa: F401
