@@ -40,8 +40,10 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
 
     outs = _as_tuple(func(*inputs))
     for oi, out in enumerate(outs):
-        if not isinstance(out, Tensor) or not out.requires_grad:
+        if not isinstance(out, Tensor) or out.dtype.kind not in "fc":
             continue
+        # an output outside the graph still counts: its analytic Jacobian is zero, and a
+        # backward that drops a dependence (a detached intermediate) must be caught
         n_out = out.data.size
         # analytic Jacobian, one row per output element
         analytic = [np.zeros((n_out, t.data.size)) for t in targets]
@@ -49,6 +51,8 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
             seed = np.zeros(out.data.shape, dtype=out.data.dtype)
             seed.reshape(-1)[k] = 1
             o = _as_tuple(func(*inputs))[oi]
+            if not o.requires_grad:
+                continue
             grads = run_backward([o], [Tensor._make(seed)], inputs=targets, allow_unused=True)
             for j, g in enumerate(grads):
                 if g is not None:
@@ -56,6 +60,9 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
         # numerical Jacobian, one column per input element
         with no_grad():
             for j, t in enumerate(targets):
+                if not isinstance(t.data, np.ndarray) or not t.data.flags.c_contiguous \
+                        or not t.data.flags.writeable:
+                    t.data = np.array(t.data, order="C")   # perturb in place below: needs an owned C-order array
                 flat = t.data.reshape(-1)
                 for i in range(flat.size):
                     orig = flat[i]
@@ -71,7 +78,7 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
                     if bad.any():
                         k = int(np.argmax(bad))
                         msg = (f"gradcheck: Jacobian mismatch for output {oi} element {k} with respect to "
-                               f"input {inputs.index(t) if t in inputs else j} element {i} "
+                               f"input {next(n for n, x in enumerate(inputs) if x is t)} element {i} "
                                f"(input shape {tuple(t.shape)}): numerical {num[k]:.8g}, analytic {ana[k]:.8g}")
                         if raise_exception:
                             raise GradcheckError(msg)
@@ -83,22 +90,23 @@ def gradgradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=
     """``gradcheck`` of the gradients themselves (second order, via ``create_graph``)."""
     from ..tensor import Tensor
     from .engine import run_backward
+    from .grad_mode import enable_grad
     inputs = _as_tuple(inputs)
-    targets = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
     rng = np.random.default_rng(0)
     out0 = _as_tuple(func(*inputs))
     seeds = [Tensor._make(rng.standard_normal(o.shape)) for o in out0]
 
     def first_grads(*xs):
-        outs = _as_tuple(func(*xs))
-        ts = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
-        total = None
-        for o, s in zip(outs, seeds):
-            v = (o * s).sum()
-            total = v if total is None else total + v
-        return run_backward([total], [Tensor._make(np.ones((), dtype=total.dtype))], create_graph=True,
-                            inputs=ts, allow_unused=True)
+        # the first derivative must record its graph even where gradcheck evaluates under no_grad
+        with enable_grad():
+            outs = _as_tuple(func(*xs))
+            ts = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
+            total = None
+            for o, s in zip(outs, seeds):
+                v = (o * s).sum()
+                total = v if total is None else total + v
+            return run_backward([total], [Tensor._make(np.ones((), dtype=total.dtype))], retain_graph=True,
+                                create_graph=True, inputs=ts, allow_unused=True)
 
-    del targets
     return gradcheck(lambda *xs: tuple(g for g in first_grads(*xs) if g is not None), inputs, eps, atol, rtol,
                      raise_exception)
