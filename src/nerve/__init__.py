@@ -35,6 +35,7 @@ from .ops import (  # noqa: F401
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from . import autograd  # noqa: F401
 from .serialization import load, save  # noqa: F401
+from . import nn, utils  # noqa: F401,E402
 
 
 def is_tensor(obj) -> bool:

@@ -367,10 +367,15 @@ class Tensor:
 
     # in-place updates on data (for init, optimizers and no_grad code)
     def _check_inplace(self, name):
+        """Refuse in-place updates of graph tensors; return the data as a writable array."""
         if self.requires_grad and _enabled[0]:
             raise RuntimeError(
                 f"{name}: a tensor that requires grad is being used in an in-place operation; "
                 "wrap it in `with nerve.no_grad():` (as optimizers and initialisers do)")
+        d = self.data
+        if isinstance(d, np.generic):   # 0-d op results are NumPy scalars: give them an array to update
+            d = self.data = np.array(d)
+        return d
 
     def _operand(self, other):
         return other.data if isinstance(other, Tensor) else other

@@ -9,6 +9,7 @@ node's gradient is summed once before its ``backward`` runs.
 """
 from __future__ import annotations
 
+from .._backend import np
 from .grad_mode import _enabled
 
 
@@ -46,7 +47,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             fn = r._ctx
             if fn is None:
                 if capture is None and r.requires_grad:
-                    _accumulate_leaf(r, g, None, create_graph)
+                    _accumulate_leaf(r, g, g, create_graph)   # never alias the caller's gradient
                 continue
             if fn in grads:
                 grads[fn] = grads[fn] + g
@@ -78,10 +79,10 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             ins = f.inputs
             if g is not None:
                 kept = getattr(f, "retained", None)
-                if kept is not None:
+                if kept is not None and capture is None:
                     t = kept()
-                    if t is not None:
-                        _accumulate_leaf(t, g, None, create_graph)
+                    if t is not None:   # g may also flow on to (or be shared with) other tensors: copy
+                        _accumulate_leaf(t, g, g, create_graph)
                 gs = f.backward(g)
                 if type(gs) is not tuple:
                     gs = (gs,)
@@ -110,6 +111,11 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                 if d == 0:
                     ready.append(p)
             if not retain_graph:
+                for t in ins:
+                    # a producer whose backward reads its own output (Exp, Sigmoid, ...) may hold
+                    # only a weak reference to it: keep it alive until that producer has run
+                    if t._ctx is not None and t._ctx.save_output:
+                        t._ctx._kept = t
                 f.__dict__.clear()   # frees inputs and saved arrays; marks the node as used
     finally:
         _enabled[0] = prev_mode
@@ -128,17 +134,19 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
 
 
 def _accumulate_leaf(t, gi, upstream, create_graph):
+    if create_graph:
+        t.grad = gi if t.grad is None else t.grad + gi
+        return
     data = gi.data
-    if not create_graph:
-        # Leaf gradients must own their memory: optimizers and clip_grad_*_
-        # update them in place, and a backward may hand the same array (or a
-        # view of it) to several inputs.
-        if gi is upstream or data.base is not None or data.dtype != t.data.dtype:
-            data = data.astype(t.data.dtype, copy=True)
-            gi = type(gi)._make(data)
-    if t.grad is None:
-        t.grad = gi
-    elif create_graph:
-        t.grad = t.grad + gi
-    else:
-        t.grad = type(gi)._make(t.grad.data + data)
+    # Leaf gradients must own their memory: optimizers and clip_grad_*_ update
+    # them in place, and a backward may hand the same array (or a view of it)
+    # to several inputs. NumPy gives scalars, not arrays, for 0-d arithmetic.
+    if isinstance(data, np.generic):
+        data = np.array(data, dtype=t.data.dtype)
+    elif gi is upstream or data.base is not None or data.dtype != t.data.dtype:
+        data = data.astype(t.data.dtype, copy=True)
+    if t.grad is not None:
+        data = t.grad.data + data
+        if isinstance(data, np.generic):
+            data = np.array(data)
+    t.grad = type(gi)._make(data)

@@ -24,6 +24,26 @@ from .grad_mode import _enabled
 _Tensor = None  # set by nerve.tensor to break the import cycle
 
 
+class OpError(RuntimeError, ValueError):
+    """An op was given inputs it cannot combine (e.g. shapes that do not broadcast).
+
+    A ``RuntimeError`` as in PyTorch, and a ``ValueError`` as NumPy raises for the
+    same mistakes, so code catching either keeps working.
+    """
+
+
+def _forward_error(fn, inputs, err):
+    """Name the op and the input shapes/dtypes in an error NumPy raised inside ``forward``."""
+    name = type(fn).__name__
+    msg = str(err).strip()
+    if msg.lower().startswith(name.lower() + ":"):
+        return err                       # the op's own message already names it
+    shapes = " and ".join(str(tuple(t.data.shape)) for t in inputs)
+    dtypes = " and ".join(str(t.data.dtype) for t in inputs)
+    cls = TypeError if isinstance(err, TypeError) else OpError
+    return cls(f"{name}: {msg} (input shapes {shapes}; dtypes {dtypes})")
+
+
 class Function:
     inputs = None          # input Tensors, kept only while the graph is alive
     save_output = False    # set by ops whose backward uses their own result
@@ -40,22 +60,26 @@ class Function:
         return self._out()
 
     def __call__(self, *inputs):
-        # Hot path: keep it to a handful of attribute reads.
-        if len(inputs) == 1:
-            a = inputs[0]
-            data = self.forward(a.data)
-            req = a.requires_grad
-        elif len(inputs) == 2:
-            a, b = inputs
-            data = self.forward(a.data, b.data)
-            req = a.requires_grad or b.requires_grad
-        else:
-            data = self.forward(*[t.data for t in inputs])
-            req = False
-            for t in inputs:
-                if t.requires_grad:
-                    req = True
-                    break
+        # Hot path: keep it to a handful of attribute reads. (The try is free in
+        # Python >= 3.11 until something raises.)
+        try:
+            if len(inputs) == 1:
+                a = inputs[0]
+                data = self.forward(a.data)
+                req = a.requires_grad
+            elif len(inputs) == 2:
+                a, b = inputs
+                data = self.forward(a.data, b.data)
+                req = a.requires_grad or b.requires_grad
+            else:
+                data = self.forward(*[t.data for t in inputs])
+                req = False
+                for t in inputs:
+                    if t.requires_grad:
+                        req = True
+                        break
+        except (ValueError, TypeError) as e:
+            raise _forward_error(self, inputs, e) from None
         out = _Tensor.__new__(_Tensor)
         out.data = data
         out.grad = None

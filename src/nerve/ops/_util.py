@@ -35,10 +35,16 @@ def lift(x, like=None):
 
 
 def lift_pair(a, b):
+    """Lift the non-Tensor side; an integer/bool tensor meeting a Python float becomes float
+    (PyTorch's rule: ``int_tensor * 2.5`` is float32, where NumPy 2 would give float64)."""
     if not isinstance(a, Tensor):
         a = lift(a, b)
+        if a.data.dtype.kind == "f" and b.data.dtype.kind in "biu":
+            b = _make(b.data.astype(a.data.dtype))
     elif not isinstance(b, Tensor):
         b = lift(b, a)
+        if b.data.dtype.kind == "f" and a.data.dtype.kind in "biu":
+            a = _make(a.data.astype(b.data.dtype))
     return a, b
 
 

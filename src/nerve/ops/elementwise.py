@@ -66,7 +66,11 @@ class Pow(Function):
         a, b = self.inputs
         ga = gb = None
         if a.requires_grad:
-            ga = sum_to(g * b * a ** (b - 1), a.data.shape)
+            ga = g * b * a ** (b - 1)
+            bzero = b.data == 0
+            if bzero.any():   # d(a^0)/da = 0, also at a == 0 where 0 * 0^-1 would be nan (PyTorch's rule)
+                ga = where(const(bzero), 0.0, ga)
+            ga = sum_to(ga, a.data.shape)
         if b.requires_grad:
             # d(a^b)/db = a^b log a; PyTorch's convention: 0 where a == 0 and b >= 0
             zero = (a.data == 0) & (b.data >= 0)
@@ -92,6 +96,8 @@ class PowScalar(Function):
         c = self.c
         if c == 2:
             return g * x * 2.0
+        if c == 0:   # constant: zero gradient, also at x == 0 (where 0 * x^-1 would be nan)
+            return const(np.zeros_like(g.data))
         return g * (x ** (c - 1) * c)
 
 
@@ -258,12 +264,19 @@ class Tanh(Function):
         return g * (1.0 - y * y)
 
 
+# Taylor coefficients of erf(x) / x in x^2, for |x| < 0.5 (truncation error < 1e-15)
+_ERF_TAYLOR = tuple(2 / math.sqrt(math.pi) * (-1) ** n / (math.factorial(n) * (2 * n + 1)) for n in range(11))
 _ERF_C = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
           0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277)
 
 
 def erf_array(x):
-    """erf on raw arrays (Numerical Recipes' erfc fit, relative error < 1.2e-7)."""
+    """erf on raw arrays.
+
+    Numerical Recipes' erfc fit (relative error < 1.2e-7) for |x| >= 0.5; near 0,
+    where that fit is off by 3e-8 (a jump at 0 and a large relative error for
+    tiny x), the Taylor series, exact to float64 precision.
+    """
     z = np.abs(x)
     t = 1.0 / (1.0 + 0.5 * z)
     poly = _ERF_C[9]
@@ -272,6 +285,14 @@ def erf_array(x):
     poly = poly * t + _ERF_C[0]
     erfc = t * np.exp(-z * z + poly)
     out = np.where(x >= 0, 1.0 - erfc, erfc - 1.0)
+    small = z < 0.5
+    if small.any():
+        xs = x[small]
+        z2 = xs * xs
+        p = _ERF_TAYLOR[-1]
+        for c in _ERF_TAYLOR[-2::-1]:
+            p = p * z2 + c
+        out[small] = xs * p
     return out.astype(x.dtype, copy=False)
 
 
@@ -326,7 +347,9 @@ def mul(a, b):
 def div(a, b):
     a, b = lift_pair(a, b)
     if a.data.dtype.kind in "biu" and b.data.dtype.kind in "biu":
-        a = cast(a, np.dtype("float32"))
+        # true division of integers gives the default float dtype (both sides, or NumPy makes float64)
+        from .._backend import get_default_dtype
+        a, b = cast(a, get_default_dtype()), cast(b, get_default_dtype())
     return Div()(a, b)
 
 
@@ -397,11 +420,15 @@ def clamp(x, min=None, max=None):  # noqa: A002 - PyTorch names
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
+        # PyTorch's rule: x gets the gradient where min <= x <= max (bounds included),
+        # a bound only where it is the value taken (no split at ties as in maximum/minimum)
         out = x
         if min is not None:
-            out = maximum(out, min)
+            lo = min.data if isinstance(min, Tensor) else min
+            out = where(x.data < lo, min, out)
         if max is not None:
-            out = minimum(out, max)
+            hi = max.data if isinstance(max, Tensor) else max
+            out = where(out.data > hi, max, out)
         return out
     return Clamp(min, max)(x)
 

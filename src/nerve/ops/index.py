@@ -92,6 +92,8 @@ def setitem(x, index, value):
             "where()/masked_fill()/cat(), or do it under nerve.no_grad()")
     idx, _ = _norm_index(index)
     v = value.data if isinstance(value, Tensor) else value
+    if isinstance(x.data, np.generic):   # a 0-d op result is a NumPy scalar: make it writable
+        x.data = np.array(x.data)
     try:
         x.data[idx] = v
     except (IndexError, ValueError) as e:
@@ -123,7 +125,10 @@ def gather(x, dim, index):
     ax = dim % n
     size = x.data.shape[ax]
     if ind.size and (ind.min() < -size or ind.max() >= size):
-        raise IndexError(f"gather(): index out of range for dim {dim} of size {size}")
+        bad = ind[(ind < -size) | (ind >= size)].flat[0]
+        raise IndexError(
+            f"gather(): index {int(bad)} is out of range for dim {dim} of size {size} "
+            f"(input shape {tuple(x.data.shape)}, index shape {tuple(ind.shape)})")
     return GetItem(_along_axis_index(ind, ax, n), False)(x)
 
 
@@ -157,10 +162,12 @@ def masked_fill(x, mask, value):
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_fill: expected a boolean mask, got {m.dtype}")
     try:
-        np.broadcast_shapes(m.shape, x.data.shape)
+        ok = np.broadcast_shapes(m.shape, x.data.shape) == x.data.shape
     except ValueError:
+        ok = False
+    if not ok:
         raise RuntimeError(
-            f"masked_fill: mask of shape {m.shape} does not broadcast to the tensor's shape {x.data.shape}") from None
+            f"masked_fill: mask of shape {m.shape} does not broadcast to the tensor's shape {x.data.shape}")
     if isinstance(value, Tensor):
         if value.data.size != 1:
             raise RuntimeError("masked_fill: value must be a number or a one-element tensor")

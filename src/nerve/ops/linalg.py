@@ -79,7 +79,13 @@ class Linear(Function):
                 f"(in_features={w.shape[1]}, out_features={w.shape[0]})")
         y = x @ w.T
         if b is not None:
-            y += b
+            try:
+                y += b
+            except (ValueError, TypeError):
+                raise RuntimeError(
+                    f"linear: bias of shape {tuple(b.shape)} and dtype {b.dtype} does not fit the output of shape "
+                    f"{tuple(y.shape)} and dtype {y.dtype}: expected shape ({w.shape[0]},) "
+                    f"(out_features={w.shape[0]})") from None
         return y
 
     def backward(self, g):

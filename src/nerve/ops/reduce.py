@@ -1,6 +1,7 @@
 """Reductions: sum, mean, prod, amax/amin, max/min with indices; composites var, std, logsumexp."""
 from __future__ import annotations
 
+import builtins
 import collections
 import numbers
 
@@ -51,7 +52,7 @@ class Mean(Function):
         for i, s in enumerate(self.shape):
             if self.axes is None or i in self.axes:
                 n *= s
-        return _expand_grad(g * (1.0 / max(n, 1)), self.shape, self.axes, self.keepdims)
+        return _expand_grad(g * (1.0 / builtins.max(n, 1)), self.shape, self.axes, self.keepdims)
 
 
 class Prod(Function):
@@ -96,8 +97,10 @@ class Amax(Function):
         self.axes, self.keepdims, self.fn = axes, keepdims, fn
 
     def forward(self, x):
-        if x.size == 0:
-            raise RuntimeError(f"max/min of an empty tensor of shape {x.shape} is undefined")
+        if x.size == 0 and (self.axes is None or builtins.any(x.shape[a] == 0 for a in self.axes)):
+            raise RuntimeError(
+                f"{self.fn.__name__.lstrip('a')}: cannot reduce over a dimension of size 0 (input shape {x.shape}, "
+                f"dims {'all' if self.axes is None else self.axes}): the maximum/minimum of nothing is undefined")
         self.shape = x.shape
         return self.fn(x, axis=self.axes, keepdims=self.keepdims)
 
@@ -109,33 +112,39 @@ class Amax(Function):
         return _expand_grad(g, self.shape, self.axes, self.keepdims) * const(mask)
 
 
+def _axes(x, dim, name):
+    """``norm_dim`` for reductions: a 0-d tensor accepts dim 0 / -1 and reduces over nothing."""
+    axes = norm_dim(dim, x.data.ndim, name)
+    return None if x.data.ndim == 0 else axes
+
+
 def sum(x, dim=None, keepdim=False, dtype=None):  # noqa: A001 - PyTorch name
     """Sum over ``dim`` (int, tuple or None for all)."""
     from .elementwise import cast
     if dtype is not None:
         x = cast(x, np.dtype(dtype))
-    elif x.data.dtype.kind in "bi" and x.data.dtype.kind != "f":
+    elif x.data.dtype.kind in "biu" and x.data.dtype != np.int64:   # PyTorch sums bool/int to int64
         x = cast(x, np.dtype("int64"))
-    return Sum(norm_dim(dim, x.data.ndim, "sum"), keepdim)(x)
+    return Sum(_axes(x, dim, "sum"), keepdim)(x)
 
 
 def mean(x, dim=None, keepdim=False):
     if x.data.dtype.kind not in "fc":
         raise RuntimeError(
             f"mean(): expected a floating point tensor, got {x.data.dtype}; convert with .float() first")
-    return Mean(norm_dim(dim, x.data.ndim, "mean"), keepdim)(x)
+    return Mean(_axes(x, dim, "mean"), keepdim)(x)
 
 
 def prod(x, dim=None, keepdim=False):
-    return Prod(norm_dim(dim, x.data.ndim, "prod"), keepdim)(x)
+    return Prod(_axes(x, dim, "prod"), keepdim)(x)
 
 
 def amax(x, dim=None, keepdim=False):
-    return Amax(norm_dim(dim, x.data.ndim, "amax"), keepdim, np.amax)(x)
+    return Amax(_axes(x, dim, "amax"), keepdim, np.amax)(x)
 
 
 def amin(x, dim=None, keepdim=False):
-    return Amax(norm_dim(dim, x.data.ndim, "amin"), keepdim, np.amin)(x)
+    return Amax(_axes(x, dim, "amin"), keepdim, np.amin)(x)
 
 
 def _max_min(x, dim, keepdim, fn, argfn, name):
@@ -199,14 +208,14 @@ def _correction(unbiased, correction):
 
 def var(x, dim=None, unbiased=None, keepdim=False, correction=None):
     """Variance over ``dim``; ``correction=1`` (default) is Bessel's correction."""
-    axes = norm_dim(dim, x.data.ndim, "var")
+    axes = _axes(x, dim, "var")
     n = 1
     for i, s in enumerate(x.data.shape):
         if axes is None or i in axes:
             n *= s
     c = _correction(unbiased, correction)
     d = x - mean(x, axes, True)
-    return sum(d * d, axes, keepdim) * (1.0 / max(n - c, 0) if n - c > 0 else float("nan"))
+    return sum(d * d, axes, keepdim) * (1.0 / (n - c) if n - c > 0 else float("nan"))
 
 
 def std(x, dim=None, unbiased=None, keepdim=False, correction=None):
@@ -221,7 +230,7 @@ def var_mean(x, dim=None, unbiased=None, keepdim=False, correction=None):
 def logsumexp(x, dim, keepdim=False):
     """``log(sum(exp(x), dim))`` computed stably (shifted by the max)."""
     from .elementwise import exp, log
-    axes = norm_dim(dim, x.data.ndim, "logsumexp")
+    axes = _axes(x, dim, "logsumexp")
     m = np.amax(x.data, axis=axes, keepdims=True) if x.data.size else np.zeros(_keep_shape(x.data.shape, axes), x.data.dtype)
     m = np.where(np.isfinite(m), m, 0).astype(x.data.dtype)
     mt = const(m)
@@ -233,7 +242,11 @@ def logsumexp(x, dim, keepdim=False):
 
 
 def cumsum(x, dim):
-    return CumSum(int(dim) % max(x.data.ndim, 1))(x)
+    if x.data.ndim == 0:
+        norm_dim(dim, 0, "cumsum")
+        from .elementwise import clone
+        return clone(x)
+    return CumSum(norm_dim(dim, x.data.ndim, "cumsum")[0])(x)
 
 
 class CumSum(Function):

@@ -119,7 +119,11 @@ view = reshape
 
 
 def permute(x, dims):
-    axes = tuple(int(d) % max(x.data.ndim, 1) for d in dims)
+    n = x.data.ndim
+    for d in dims:
+        if not -max(n, 1) <= int(d) < max(n, 1):
+            raise IndexError(f"permute: dim {d} is out of range for a tensor with {n} dims (shape {x.data.shape})")
+    axes = tuple(int(d) % max(n, 1) for d in dims)
     if len(axes) != x.data.ndim or sorted(axes) != list(range(x.data.ndim)):
         raise RuntimeError(
             f"permute: dims {tuple(dims)} are not a permutation of the {x.data.ndim} dims of shape {x.data.shape}")
@@ -145,8 +149,12 @@ def movedim(x, source, destination):
     n = x.data.ndim
     src = [source] if isinstance(source, numbers.Integral) else list(source)
     dst = [destination] if isinstance(destination, numbers.Integral) else list(destination)
-    src = [s % n for s in src]
-    dst = [d % n for d in dst]
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: source {source} and destination {destination} must have the same length")
+    src = [norm_dim(s, n, "movedim")[0] for s in src]
+    dst = [norm_dim(d, n, "movedim")[0] for d in dst]
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise RuntimeError(f"movedim: repeated dim in source {source} or destination {destination}")
     order = [i for i in range(n) if i not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
@@ -159,6 +167,11 @@ def expand(x, shape):
     nd = len(shape) - x.data.ndim
     if nd < 0:
         raise RuntimeError(f"expand: target shape {shape} has fewer dims than the tensor's {x.data.shape}")
+    for i, s in enumerate(shape[:nd]):
+        if s == -1:
+            raise RuntimeError(
+                f"expand: the size -1 is not allowed in a new leading dimension ({i}) of target {shape} "
+                f"(tensor shape {x.data.shape})")
     full = tuple(x.data.shape[i - nd] if s == -1 else int(s) for i, s in enumerate(shape))
     if full == x.data.shape:
         return x
@@ -204,7 +217,7 @@ def flatten(x, start_dim=0, end_dim=-1):
     n = x.data.ndim
     if n == 0:
         return reshape(x, (1,))
-    s, e = start_dim % n, end_dim % n
+    s, e = norm_dim(start_dim, n, "flatten")[0], norm_dim(end_dim, n, "flatten")[0]
     if s > e:
         raise RuntimeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     shape = x.data.shape
@@ -215,15 +228,19 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 
 def unflatten(x, dim, sizes):
-    d = dim % x.data.ndim
+    d = norm_dim(dim, x.data.ndim, "unflatten")[0]
     shape = x.data.shape
     sizes = list(sizes)
-    if -1 in sizes:
-        known = 1
-        for v in sizes:
-            if v != -1:
-                known *= v
+    known = 1
+    for v in sizes:
+        if v != -1:
+            known *= v
+    if -1 in sizes and known and shape[d] % known == 0:
         sizes[sizes.index(-1)] = shape[d] // known
+    elif known != shape[d] or -1 in sizes:
+        raise RuntimeError(
+            f"unflatten: sizes {tuple(sizes)} do not multiply to the size {shape[d]} of dim {dim} "
+            f"(tensor shape {shape})")
     return reshape(x, shape[:d] + tuple(sizes) + shape[d + 1:])
 
 
@@ -285,6 +302,8 @@ def split(x, split_size_or_sections, dim=0):
 
 
 def chunk(x, chunks, dim=0):
+    if int(chunks) <= 0:
+        raise ValueError(f"chunk: number of chunks must be positive, got {chunks}")
     n = x.data.shape[norm_dim(dim, x.data.ndim, "chunk")[0]]
     step = -(-n // int(chunks)) if n else 1
     return split(x, step, dim)

@@ -1,0 +1,73 @@
+"""Layer normalisation: ``LayerNorm``."""
+from __future__ import annotations
+
+import numbers
+
+from ... import _backend as B
+from ...ops.norm import layer_norm
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+__all__ = ["LayerNorm"]
+
+
+class LayerNorm(Module):
+    """Normalise each sample over its trailing ``normalized_shape`` dims.
+
+    ``y = (x - mean) / sqrt(var + eps) * weight + bias`` with the mean and
+    (biased) variance over the last ``len(normalized_shape)`` dims of each
+    sample. Unlike batch norm it behaves the same in training and eval mode.
+
+    Args:
+        normalized_shape: int or tuple: the trailing shape to normalise over, e.g. ``512``
+            or ``(C, H, W)``.
+        eps: added to the variance for numerical stability (default 1e-5).
+        elementwise_affine: learn ``weight`` (init 1) and ``bias`` (init 0) of shape
+            ``normalized_shape``.
+        bias: learn the bias as well (only with ``elementwise_affine``).
+        device, dtype: where and in what float type the parameters live.
+
+    Shape:
+        input ``(*, *normalized_shape)``; output the same.
+
+    Example:
+        >>> ln = nn.LayerNorm(256)
+        >>> ln(nerve.randn(8, 20, 256)).shape
+        (8, 20, 256)
+    """
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None,
+                 dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, numbers.Integral):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(int(s) for s in normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        xp = B.array_module(device)
+        dtype = B.to_dtype(dtype) or B.get_default_dtype()
+        if elementwise_affine:
+            self.weight = Parameter._make(xp.empty(self.normalized_shape, dtype=dtype), True)
+            if bias:
+                self.bias = Parameter._make(xp.empty(self.normalized_shape, dtype=dtype), True)
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """``weight`` to ones, ``bias`` to zeros."""
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input):  # noqa: A002 - PyTorch name
+        return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")
