@@ -27,9 +27,11 @@ from ..ops import shape as _shape
 from ..ops._util import const
 from ..ops.index import one_hot  # noqa: F401  (re-export, PyTorch's F.one_hot)
 from ..ops.linalg import linear  # noqa: F401  (re-export, PyTorch's F.linear)
+from ..ops.norm import batch_norm, layer_norm  # noqa: F401  (fused primitives)
 from ..tensor import Tensor
 
 __all__ = [
+    "batch_norm", "layer_norm",
     "linear", "relu", "relu_", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softmax", "log_softmax",
     "silu", "softplus", "logsigmoid", "hardtanh", "relu6", "dropout", "one_hot", "pad",
     "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
