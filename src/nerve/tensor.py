@@ -254,6 +254,7 @@ class Tensor:
             gradient: d(loss)/d(self); may be omitted for a one-element tensor.
             retain_graph: keep the graph for another backward (default: ``create_graph``).
             create_graph: record the backward itself, for higher-order gradients.
+            inputs: accumulate only into these tensors' ``.grad`` (default: every leaf).
         """
         from .autograd.engine import run_backward
         if not self.requires_grad:
@@ -274,7 +275,17 @@ class Tensor:
                 f"{tuple(self.shape)}")
         if retain_graph is None:
             retain_graph = create_graph
-        run_backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph)
+        if inputs is None:
+            run_backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph)
+            return
+        # accumulate into ``inputs`` only (leaves or not), as PyTorch's backward(inputs=...)
+        from .autograd.engine import _accumulate_leaf
+        inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        grads = run_backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph,
+                             inputs=inputs, allow_unused=True)
+        for t, g in zip(inputs, grads):
+            if g is not None:
+                _accumulate_leaf(t, g, g, create_graph)
 
     # ---------------------------------------------------------- arithmetic
     def __add__(self, other):
@@ -668,6 +679,9 @@ class Tensor:
 
     def repeat(self, *sizes):
         return _ops.repeat(self, _shape_arg(sizes))
+
+    def flip(self, *dims):
+        return _ops.flip(self, _shape_arg(dims))
 
     def split(self, split_size_or_sections, dim=0):
         return _ops.split(self, split_size_or_sections, dim)

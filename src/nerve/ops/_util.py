@@ -39,12 +39,14 @@ def lift_pair(a, b):
     (PyTorch's rule: ``int_tensor * 2.5`` is float32, where NumPy 2 would give float64)."""
     if not isinstance(a, Tensor):
         a = lift(a, b)
-        if a.data.dtype.kind == "f" and b.data.dtype.kind in "biu":
-            b = _make(b.data.astype(a.data.dtype))
+        da, db = a.data.dtype, b.data.dtype
+        if da is not db and da.kind == "f" and db.kind in "biu":   # (`is`: the common case costs nothing)
+            b = _make(b.data.astype(da))
     elif not isinstance(b, Tensor):
         b = lift(b, a)
-        if b.data.dtype.kind == "f" and a.data.dtype.kind in "biu":
-            a = _make(a.data.astype(b.data.dtype))
+        da, db = a.data.dtype, b.data.dtype
+        if da is not db and db.kind == "f" and da.kind in "biu":
+            a = _make(a.data.astype(db))
     return a, b
 
 

@@ -17,6 +17,8 @@ class LogSoftmax(Function):
         self.axis = axis
 
     def forward(self, x):
+        if not x.size:
+            return x.copy()
         m = x.max(axis=self.axis, keepdims=True)
         s = x - m
         s -= np.log(np.exp(s).sum(axis=self.axis, keepdims=True))
@@ -34,6 +36,8 @@ class Softmax(Function):
         self.axis = axis
 
     def forward(self, x):
+        if not x.size:
+            return x.copy()
         e = np.exp(x - x.max(axis=self.axis, keepdims=True))
         e /= e.sum(axis=self.axis, keepdims=True)
         return e

@@ -7,6 +7,7 @@ import numbers
 
 from .._backend import np
 from ..autograd.function import Function
+from ..autograd.grad_mode import _enabled
 from ._util import _make, const, norm_dim
 
 values_indices = collections.namedtuple("values_indices", ["values", "indices"])
@@ -69,11 +70,32 @@ class Prod(Function):
         # d prod / dx_i = prod / x_i (inputs with zeros are handled by the exact product of the others)
         x = self.inputs[0]
         if np.any(x.data == 0):
-            others = _prod_others(x.data, self.axes)
-            return _expand_grad(g, self.shape, self.axes, self.keepdims) * const(others)
+            if _enabled[0]:   # create_graph: the product of the others must itself be differentiable
+                others = _prod_others_graph(x, self.axes)
+            else:
+                others = const(_prod_others(x.data, self.axes))
+            return _expand_grad(g, self.shape, self.axes, self.keepdims) * others
         y = self.output()
         return _expand_grad(g, self.shape, self.axes, self.keepdims) * \
             _expand_grad(y, self.shape, self.axes, self.keepdims) / x
+
+
+def _prod_others_graph(x, axes):
+    """``_prod_others`` with tensor ops (for double backward through zeros): O(n^2) per slice of n."""
+    from .elementwise import where
+    from .shape import expand, permute, reshape, unsqueeze
+    nd = x.data.ndim
+    axes = tuple(range(nd)) if axes is None else axes
+    order = [i for i in range(nd) if i not in axes] + list(axes)
+    xp = permute(x, order)                       # reduced axes last
+    lead = xp.data.shape[:nd - len(axes)]
+    n = 1
+    for a in axes:
+        n *= x.data.shape[a]
+    flat = reshape(xp, lead + (n,))
+    rows = expand(unsqueeze(flat, -2), lead + (n, n))     # row i: the slice with x_i replaced by 1
+    others = prod(where(np.eye(n, dtype=bool), 1.0, rows), -1)
+    return permute(reshape(others, xp.data.shape), tuple(int(i) for i in np.argsort(order)))
 
 
 def _prod_others(x, axes):

@@ -252,6 +252,10 @@ def cat(tensors, dim=0):
         raise ValueError("cat: expected a non-empty sequence of tensors")
     ref = ts[0]
     n = ref.data.ndim
+    for i, t in enumerate(ts):
+        if t.data.ndim == 0:
+            raise RuntimeError(
+                f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated; use stack() instead")
     ax = norm_dim(dim, n, "cat")[0]
     for i, t in enumerate(ts):
         if t.data.ndim != n or any(t.data.shape[j] != ref.data.shape[j] for j in range(n) if j != ax):
