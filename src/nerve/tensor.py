@@ -256,7 +256,6 @@ class Tensor:
             create_graph: record the backward itself, for higher-order gradients.
             inputs: accumulate only into these tensors' ``.grad`` (default: every leaf).
         """
-        from .autograd.engine import run_backward
         if not self.requires_grad:
             raise RuntimeError(
                 "element 0 of tensors does not require grad and does not have a grad_fn: "
@@ -748,3 +747,4 @@ def _to_array(data, dtype=None, device=None):
 
 _function._Tensor = Tensor
 from . import ops as _ops  # noqa: E402  (ops import Tensor from here)
+from .autograd.engine import run_backward  # noqa: E402

@@ -28,7 +28,6 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     With ``inputs`` (a sequence of tensors) the gradients with respect to those
     tensors are returned instead of being accumulated into ``.grad``.
     """
-    from ..tensor import Tensor  # noqa: PLC0415 - cycle
     capture = None
     results = None
     if inputs is not None:
@@ -73,13 +72,15 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                         todo.append(p)
 
         ready = [f for f in starts if f not in deps]
+        capturing = capture is not None
+        keep = not retain_graph
         while ready:
             f = ready.pop()
             g = grads.pop(f, None)
             ins = f.inputs
             if g is not None:
-                kept = getattr(f, "retained", None)
-                if kept is not None and capture is None:
+                kept = f.retained
+                if kept is not None and not capturing:
                     t = kept()
                     if t is not None:   # g may also flow on to (or be shared with) other tensors: copy
                         _accumulate_leaf(t, g, g, create_graph)
@@ -89,33 +90,33 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             else:
                 gs = (None,) * len(ins)
             for t, gi in zip(ins, gs):
-                if gi is not None and t.requires_grad:
+                p = t._ctx
+                if gi is not None:
                     if gi.data.shape != t.data.shape:
                         raise RuntimeError(
                             f"internal error: {type(f).__name__}.backward returned a gradient of "
                             f"shape {gi.data.shape} for an input of shape {t.data.shape}"
                         )
-                    if capture is not None and id(t) in capture:
+                    if capturing and id(t) in capture:
                         i = capture[id(t)]
                         results[i] = gi if results[i] is None else results[i] + gi
-                p = t._ctx
-                if p is None:
-                    if gi is not None and t.requires_grad and capture is None:
-                        _accumulate_leaf(t, gi, g, create_graph)
-                    continue
-                if gi is not None:
+                    if p is None:
+                        if not capturing and t.requires_grad:
+                            _accumulate_leaf(t, gi, g, create_graph)
+                        continue
                     old = grads.get(p)
                     grads[p] = gi if old is None else old + gi
+                elif p is None:
+                    continue
+                if keep and p.save_output:
+                    # a producer whose backward reads its own output (Exp, Sigmoid, ...) holds
+                    # only a weak reference to it: keep it alive until that producer has run
+                    p._kept = t
                 d = deps[p] - 1
                 deps[p] = d
                 if d == 0:
                     ready.append(p)
-            if not retain_graph:
-                for t in ins:
-                    # a producer whose backward reads its own output (Exp, Sigmoid, ...) may hold
-                    # only a weak reference to it: keep it alive until that producer has run
-                    if t._ctx is not None and t._ctx.save_output:
-                        t._ctx._kept = t
+            if keep:
                 f.__dict__.clear()   # frees inputs and saved arrays; marks the node as used
     finally:
         _enabled[0] = prev_mode
@@ -128,7 +129,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                     "appear in the graph of the outputs. Pass allow_unused=True if this is expected."
                 )
             if r is not None and r.data.dtype != t.data.dtype:
-                results[i] = Tensor._make(r.data.astype(t.data.dtype))
+                results[i] = type(r)._make(r.data.astype(t.data.dtype))
         return tuple(results)
     return None
 
@@ -143,7 +144,7 @@ def _accumulate_leaf(t, gi, upstream, create_graph):
     # to several inputs. NumPy gives scalars, not arrays, for 0-d arithmetic.
     if isinstance(data, np.generic):
         data = np.array(data, dtype=t.data.dtype)
-    elif gi is upstream or data.base is not None or data.dtype != t.data.dtype:
+    elif data is upstream.data or data.base is not None or data.dtype != t.data.dtype:
         data = data.astype(t.data.dtype, copy=True)
     if t.grad is not None:
         data = t.grad.data + data

@@ -47,6 +47,7 @@ def _forward_error(fn, inputs, err):
 class Function:
     inputs = None          # input Tensors, kept only while the graph is alive
     save_output = False    # set by ops whose backward uses their own result
+    retained = None        # weak reference to the output when it called retain_grad()
     _out = None
 
     def forward(self, *arrays):  # pragma: no cover - abstract

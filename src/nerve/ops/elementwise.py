@@ -3,6 +3,12 @@
 Each class is one op: ``forward`` on raw arrays, ``backward`` with tensor ops
 (so it can itself be differentiated). Binary ops broadcast like NumPy and
 ``sum_to`` folds the gradient back to each input's shape.
+
+The hottest ops also carry a fast path at the top of ``backward``: when grad
+mode is off (a plain ``backward()``, not ``create_graph=True``) the same
+formula runs on raw arrays and the results are wrapped once, which skips a
+Function call per term. The tensor-op form below it stays the definition
+(used for higher-order gradients), and the tests compare the two.
 """
 from __future__ import annotations
 
@@ -10,7 +16,8 @@ import math
 
 from .._backend import np
 from ..autograd.function import Function
-from ._util import _make, const, lift, lift_pair, sum_to
+from ..autograd.grad_mode import _enabled
+from ._util import _make, const, lift, lift_pair, sum_to, sum_to_array
 
 
 # ------------------------------------------------------------------ binary
@@ -20,6 +27,10 @@ class Add(Function):
 
     def backward(self, g):
         a, b = self.inputs
+        if not _enabled[0]:
+            gd = g.data
+            return (_make(sum_to_array(gd, a.data.shape)) if a.requires_grad else None,
+                    _make(sum_to_array(gd, b.data.shape)) if b.requires_grad else None)
         return (sum_to(g, a.data.shape) if a.requires_grad else None,
                 sum_to(g, b.data.shape) if b.requires_grad else None)
 
@@ -30,6 +41,10 @@ class Sub(Function):
 
     def backward(self, g):
         a, b = self.inputs
+        if not _enabled[0]:
+            gd = g.data
+            return (_make(sum_to_array(gd, a.data.shape)) if a.requires_grad else None,
+                    _make(sum_to_array(-gd, b.data.shape)) if b.requires_grad else None)
         return (sum_to(g, a.data.shape) if a.requires_grad else None,
                 sum_to(-g, b.data.shape) if b.requires_grad else None)
 
@@ -40,6 +55,10 @@ class Mul(Function):
 
     def backward(self, g):
         a, b = self.inputs
+        if not _enabled[0]:
+            gd = g.data
+            return (_make(sum_to_array(gd * b.data, a.data.shape)) if a.requires_grad else None,
+                    _make(sum_to_array(gd * a.data, b.data.shape)) if b.requires_grad else None)
         return (sum_to(g * b, a.data.shape) if a.requires_grad else None,
                 sum_to(g * a, b.data.shape) if b.requires_grad else None)
 
@@ -50,6 +69,10 @@ class Div(Function):
 
     def backward(self, g):
         a, b = self.inputs
+        if not _enabled[0]:
+            gb = g.data / b.data
+            return (_make(sum_to_array(gb, a.data.shape)) if a.requires_grad else None,
+                    _make(sum_to_array(-gb * a.data / b.data, b.data.shape)) if b.requires_grad else None)
         gb = g / b
         return (sum_to(gb, a.data.shape) if a.requires_grad else None,
                 sum_to(-gb * a / b, b.data.shape) if b.requires_grad else None)
@@ -94,6 +117,13 @@ class PowScalar(Function):
     def backward(self, g):
         (x,) = self.inputs
         c = self.c
+        if not _enabled[0]:
+            xd = x.data
+            if c == 2:
+                return _make(g.data * xd * 2.0)
+            if c == 0:
+                return _make(np.zeros_like(g.data))
+            return _make(g.data * (xd ** (c - 1) * c))
         if c == 2:
             return g * x * 2.0
         if c == 0:   # constant: zero gradient, also at x == 0 (where 0 * x^-1 would be nan)
@@ -138,6 +168,11 @@ class Where(Function):
     def backward(self, g):
         a, b = self.inputs
         c = self.cond
+        if not _enabled[0]:
+            gd = g.data
+            z = np.zeros((), dtype=gd.dtype)
+            return (_make(sum_to_array(np.where(c, gd, z), a.data.shape)) if a.requires_grad else None,
+                    _make(sum_to_array(np.where(c, z, gd), b.data.shape)) if b.requires_grad else None)
         zero = const(np.zeros((), dtype=g.data.dtype))
         return (sum_to(Where(c)(g, zero), a.data.shape) if a.requires_grad else None,
                 sum_to(Where(c)(zero, g), b.data.shape) if b.requires_grad else None)
@@ -149,6 +184,8 @@ class Neg(Function):
         return -x
 
     def backward(self, g):
+        if not _enabled[0]:
+            return _make(-g.data)
         return -g
 
 
@@ -159,6 +196,8 @@ class Exp(Function):
         return np.exp(x)
 
     def backward(self, g):
+        if not _enabled[0]:
+            return _make(g.data * self._out().data)
         return g * self.output()
 
 
@@ -167,6 +206,8 @@ class Log(Function):
         return np.log(x)
 
     def backward(self, g):
+        if not _enabled[0]:
+            return _make(g.data / self.inputs[0].data)
         return g / self.inputs[0]
 
 
@@ -185,6 +226,8 @@ class Sqrt(Function):
         return np.sqrt(x)
 
     def backward(self, g):
+        if not _enabled[0]:
+            return _make(g.data / (self._out().data * 2.0))
         return g / (self.output() * 2.0)
 
 
@@ -209,6 +252,8 @@ class Abs(Function):
         return np.abs(x)
 
     def backward(self, g):
+        if not _enabled[0]:
+            return _make(g.data * np.sign(self.inputs[0].data))
         return g * const(np.sign(self.inputs[0].data))
 
 
@@ -227,6 +272,8 @@ class Clamp(Function):
             m &= x >= self.lo
         if self.hi is not None:
             m &= x <= self.hi
+        if not _enabled[0]:
+            return _make(g.data * m)
         return g * const(m)
 
 
@@ -235,7 +282,10 @@ class Relu(Function):
         return np.maximum(x, 0)
 
     def backward(self, g):
-        return g * const(self.inputs[0].data > 0)
+        mask = self.inputs[0].data > 0
+        if not _enabled[0]:
+            return _make(g.data * mask)
+        return g * const(mask)
 
 
 class Sigmoid(Function):
@@ -249,6 +299,9 @@ class Sigmoid(Function):
         return y
 
     def backward(self, g):
+        if not _enabled[0]:
+            y = self._out().data
+            return _make(g.data * y * (1.0 - y))
         y = self.output()
         return g * (y * (1.0 - y))
 
@@ -260,6 +313,9 @@ class Tanh(Function):
         return np.tanh(x)
 
     def backward(self, g):
+        if not _enabled[0]:
+            y = self._out().data
+            return _make(g.data * (1.0 - y * y))
         y = self.output()
         return g * (1.0 - y * y)
 

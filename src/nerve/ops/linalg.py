@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..autograd.function import Function
-from ._util import lift_pair, sum_to
+from ..autograd.grad_mode import _enabled
+from ._util import _make, lift_pair, sum_to, sum_to_array
 
 
 def _matmul_error(a, b, e):
@@ -45,6 +46,16 @@ class Matmul(Function):
                 ga = sum_to(g.unsqueeze(-1) @ b.unsqueeze(-2), a.data.shape)
             if b.requires_grad:
                 gb = sum_to((a.mT @ g.unsqueeze(-1)).squeeze(-1), b.data.shape)
+            return ga, gb
+        if not _enabled[0]:               # plain backward: the same GEMMs on raw arrays
+            gd, A, Bm = g.data, a.data, b.data
+            if a.requires_grad:
+                ga = _make(sum_to_array(gd @ Bm.swapaxes(-1, -2), A.shape))
+            if b.requires_grad:
+                if bd == 2 and ad > 2:
+                    gb = _make(A.reshape(-1, A.shape[-1]).T @ gd.reshape(-1, gd.shape[-1]))
+                else:
+                    gb = _make(sum_to_array(A.swapaxes(-1, -2) @ gd, Bm.shape))
             return ga, gb
         if a.requires_grad:
             ga = sum_to(g @ b.mT, a.data.shape)
@@ -92,6 +103,20 @@ class Linear(Function):
         ins = self.inputs
         x, w = ins[0], ins[1]
         gx = gw = gb = None
+        if not _enabled[0]:               # plain backward: three BLAS calls on raw arrays
+            gd, xd = g.data, x.data
+            if x.requires_grad:
+                gx = _make(gd @ w.data)
+            if gd.ndim != 2:
+                gd = gd.reshape(-1, gd.shape[-1])
+                xd = xd.reshape(-1, xd.shape[-1])
+            if w.requires_grad:
+                gw = _make(gd.T @ xd)
+            if len(ins) == 3:
+                if ins[2].requires_grad:
+                    gb = _make(gd.sum(0))
+                return gx, gw, gb
+            return gx, gw
         if x.requires_grad:
             gx = g @ w
         g2 = g if g.data.ndim == 2 else g.reshape(-1, g.data.shape[-1])

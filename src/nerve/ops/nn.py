@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from .._backend import np
 from ..autograd.function import Function
-from ._util import const, norm_dim
+from ..autograd.grad_mode import _enabled
+from ._util import _make, const, norm_dim
 
 
 class LogSoftmax(Function):
@@ -25,6 +26,11 @@ class LogSoftmax(Function):
         return s
 
     def backward(self, g):
+        if not _enabled[0]:
+            gd = g.data
+            out = np.exp(self._out().data)
+            out *= gd.sum(axis=self.axis, keepdims=True)
+            return _make(np.subtract(gd, out, out=out))
         y = self.output()
         return g - y.exp() * g.sum(self.axis, keepdim=True)
 
@@ -43,6 +49,12 @@ class Softmax(Function):
         return e
 
     def backward(self, g):
+        if not _enabled[0]:
+            gd, y = g.data, self._out().data
+            out = gd * y
+            s = out.sum(axis=self.axis, keepdims=True)
+            out -= y * s
+            return _make(out)
         y = self.output()
         return y * (g - (g * y).sum(self.axis, keepdim=True))
 
@@ -77,7 +89,38 @@ class PickRows(Function):
         return x[np.arange(x.shape[0]), self.cols]
 
     def backward(self, g):
+        if not _enabled[0]:
+            z = np.zeros(self.shape, dtype=g.data.dtype)
+            z[np.arange(self.shape[0]), self.cols] = g.data
+            return _make(z)
         return PutRows(self.cols, self.shape)(g)
+
+
+class WeightedPick(Function):
+    """``sum_i coef_i * x[i, cols[i]]`` (or the unsummed vector): NLL's pick, weighting and
+    reduction in one op, so ``cross_entropy`` is two nodes (log-softmax, this).
+
+    ``coef`` is a Python number or an array of shape (N,) in ``x``'s dtype.
+    """
+
+    def __init__(self, cols, coef, reduce):
+        self.cols, self.coef, self.reduce = cols, coef, reduce
+
+    def forward(self, x):
+        self.shape = x.shape
+        p = x[np.arange(x.shape[0]), self.cols]
+        p *= self.coef
+        return p.sum() if self.reduce else p
+
+    def backward(self, g):
+        n = self.shape[0]
+        if not _enabled[0]:
+            z = np.zeros(self.shape, dtype=g.data.dtype)
+            z[np.arange(n), self.cols] = g.data * self.coef
+            return _make(z)
+        from .shape import expand
+        c = self.coef if isinstance(self.coef, float) else const(self.coef)
+        return PutRows(self.cols, self.shape)(expand(g * c, (n,)))
 
 
 class PutRows(Function):
@@ -97,8 +140,7 @@ class PutRows(Function):
 
 def nll_loss_2d(logp, target, weight=None, ignore_index=-100, reduction="mean"):
     """NLL for ``logp`` of shape (N, C) and integer ``target`` of shape (N,)."""
-    from ..tensor import Tensor
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)   # a Tensor or a raw array
+    t = target.data if hasattr(target, "requires_grad") else np.asarray(target)   # a Tensor or a raw array
     if logp.data.ndim != 2:
         raise RuntimeError(f"nll_loss: expected input of shape (N, C), got {tuple(logp.data.shape)}")
     n, c = logp.data.shape
@@ -121,7 +163,6 @@ def nll_loss_2d(logp, target, weight=None, ignore_index=-100, reduction="mean"):
         raise IndexError(
             f"nll_loss: target {int(bad)} is out of bounds: expected class indices in [0, {c - 1}] "
             f"for input with {c} classes (shape {tuple(logp.data.shape)})")
-    picked = PickRows(t)(logp)            # (N,)
     w = None
     dt = logp.data.dtype
     if weight is not None:
@@ -129,14 +170,14 @@ def nll_loss_2d(logp, target, weight=None, ignore_index=-100, reduction="mean"):
     if valid is not None:
         w = valid.astype(dt) if w is None else w * valid
     if reduction == "none":
-        return -(picked * const(w)) if w is not None else -picked
+        return WeightedPick(t, -w if w is not None else -1.0, False)(logp)
     if reduction == "sum":
-        return -(picked * const(w)).sum() if w is not None else -picked.sum()
+        return WeightedPick(t, -w if w is not None else -1.0, True)(logp)
     if reduction == "mean":
-        if w is None:
-            return picked.sum() * (-1.0 / max(n, 1)) if n else picked.sum() * float("nan")
-        total = w.sum()
-        return (picked * const(w)).sum() * (-1.0 / total if total else float("nan"))
+        total = n if w is None else w.sum()
+        if not total:    # empty batch or every target ignored: 0/0, as in PyTorch
+            return WeightedPick(t, -1.0, True)(logp) * float("nan")
+        return WeightedPick(t, -1.0 / n if w is None else (w * (-1.0 / total)).astype(dt), True)(logp)
     raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
 
 

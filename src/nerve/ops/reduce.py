@@ -22,6 +22,11 @@ def _keep_shape(shape, axes):
 
 def _expand_grad(g, in_shape, axes, keepdims):
     """Broadcast a reduction's gradient back over the reduced axes."""
+    if not _enabled[0]:   # plain backward: a broadcast view of the raw array, no graph
+        gd = g.data
+        if not keepdims:
+            gd = gd.reshape(_keep_shape(in_shape, axes))
+        return _make(np.broadcast_to(gd, in_shape))
     from .shape import expand, reshape
     if not keepdims:
         g = reshape(g, _keep_shape(in_shape, axes))
@@ -53,7 +58,9 @@ class Mean(Function):
         for i, s in enumerate(self.shape):
             if self.axes is None or i in self.axes:
                 n *= s
-        return _expand_grad(g * (1.0 / builtins.max(n, 1)), self.shape, self.axes, self.keepdims)
+        scale = 1.0 / builtins.max(n, 1)
+        g = _make(g.data * scale) if not _enabled[0] else g * scale
+        return _expand_grad(g, self.shape, self.axes, self.keepdims)
 
 
 class Prod(Function):

@@ -6,7 +6,8 @@ import numbers
 
 from .._backend import np
 from ..autograd.function import Function
-from ._util import norm_dim, sum_to_array
+from ..autograd.grad_mode import _enabled
+from ._util import _make, norm_dim, sum_to_array
 
 
 class Reshape(Function):
@@ -23,6 +24,8 @@ class Reshape(Function):
                 f"({x.size} elements)") from None
 
     def backward(self, g):
+        if not _enabled[0]:
+            return _make(g.data.reshape(self.in_shape))
         return Reshape(self.in_shape)(g)
 
 
@@ -34,7 +37,10 @@ class Permute(Function):
         return x.transpose(self.axes)
 
     def backward(self, g):
-        return Permute(tuple(np.argsort(self.axes)))(g)
+        inv = tuple(np.argsort(self.axes))
+        if not _enabled[0]:
+            return _make(g.data.transpose(inv))
+        return Permute(inv)(g)
 
 
 class BroadcastTo(Function):
@@ -46,6 +52,8 @@ class BroadcastTo(Function):
         return np.broadcast_to(x, self.shape)
 
     def backward(self, g):
+        if not _enabled[0]:
+            return _make(sum_to_array(g.data, self.in_shape))
         return SumTo(self.in_shape)(g)
 
 
@@ -58,6 +66,8 @@ class SumTo(Function):
         return sum_to_array(x, self.shape)
 
     def backward(self, g):
+        if not _enabled[0]:
+            return _make(np.broadcast_to(g.data, self.in_shape))
         return BroadcastTo(self.in_shape)(g)
 
 
@@ -73,8 +83,14 @@ class Cat(Function):
         from .index import getitem
         out, start = [], 0
         lead = (slice(None),) * self.axis
+        fast = not _enabled[0]
         for t, n in zip(self.inputs, self.sizes):
-            out.append(getitem(g, lead + (slice(start, start + n),)) if t.requires_grad else None)
+            if not t.requires_grad:
+                out.append(None)
+            elif fast:
+                out.append(_make(g.data[lead + (slice(start, start + n),)]))
+            else:
+                out.append(getitem(g, lead + (slice(start, start + n),)))
             start += n
         return tuple(out)
 

@@ -1,0 +1,127 @@
+"""Weight penalties added to the loss: ``Dense(64, kernel_regularizer=regularizers.l2(1e-4))``.
+
+Keras semantics: ``l1(w) = l1 * sum(|w|)`` and ``l2(w) = l2 * sum(w ** 2)`` (no 1/2
+factor), summed over every regularised weight and added to the training loss
+(``model.losses``); the logged ``loss`` includes them.
+
+Example:
+    >>> from nerve.keras import regularizers
+    >>> regularizers.l2(0.01)(nerve.ones(3, 2)).item()
+    0.06
+"""
+from __future__ import annotations
+
+from .. import ops as _ops
+
+__all__ = ["Regularizer", "L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get", "serialize", "deserialize"]
+
+
+class Regularizer:
+    """Base class: ``__call__(weight) -> scalar Tensor``."""
+
+    def __call__(self, x):  # pragma: no cover - abstract
+        return 0.0
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.get_config().items())})"
+
+
+class L1(Regularizer):
+    """``l1 * sum(|w|)``."""
+
+    def __init__(self, l1=0.01):  # noqa: E741
+        self.l1 = float(l1)
+
+    def __call__(self, x):
+        return _ops.abs(x).sum() * self.l1
+
+    def get_config(self):
+        return {"l1": self.l1}
+
+
+class L2(Regularizer):
+    """``l2 * sum(w ** 2)``."""
+
+    def __init__(self, l2=0.01):
+        self.l2 = float(l2)
+
+    def __call__(self, x):
+        return (x * x).sum() * self.l2
+
+    def get_config(self):
+        return {"l2": self.l2}
+
+
+class L1L2(Regularizer):
+    """``l1 * sum(|w|) + l2 * sum(w ** 2)``."""
+
+    def __init__(self, l1=0.0, l2=0.0):  # noqa: E741
+        self.l1, self.l2 = float(l1), float(l2)
+
+    def __call__(self, x):
+        out = None
+        if self.l1:
+            out = _ops.abs(x).sum() * self.l1
+        if self.l2:
+            sq = (x * x).sum() * self.l2
+            out = sq if out is None else out + sq
+        return out if out is not None else (x * 0.0).sum()
+
+    def get_config(self):
+        return {"l1": self.l1, "l2": self.l2}
+
+
+l1 = L1
+l2 = L2
+
+
+def l1_l2(l1=0.01, l2=0.01):  # noqa: E741
+    """Both penalties (tf.keras' helper, whose defaults are 0.01 each)."""
+    return L1L2(l1=l1, l2=l2)
+
+
+_CLASSES = {"L1": L1, "L2": L2, "L1L2": L1L2, "l1": L1, "l2": L2, "l1_l2": l1_l2}
+
+
+def get(identifier):
+    """Resolve a regularizer: ``None``, a name (``'l2'``: default strength), a config dict or a callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        fn = _CLASSES.get(identifier)
+        if fn is None:
+            raise ValueError(f"Unknown regularizer {identifier!r}. Valid names: l1, l2, l1_l2")
+        return fn()
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"Could not interpret regularizer identifier: {identifier!r}")
+
+
+def serialize(regularizer):
+    if regularizer is None:
+        return None
+    if isinstance(regularizer, Regularizer):
+        return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    return getattr(regularizer, "__name__", repr(regularizer))
+
+
+def deserialize(config, custom_objects=None):
+    if isinstance(config, dict):
+        name = config.get("class_name")
+        cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
+        if cls is None:
+            raise ValueError(f"Unknown regularizer class {name!r}; pass it in custom_objects")
+        cfg = config.get("config", {})
+        return cls.from_config(cfg) if hasattr(cls, "from_config") else cls(**cfg)
+    if custom_objects and config in custom_objects:
+        return custom_objects[config]
+    return get(config)
