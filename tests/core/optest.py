@@ -258,6 +258,35 @@ def check_backward(case):
         assert_close(x.grad, t.grad, op.rtol, op.atol, f"{case.id} grad of input {i}")
 
 
+def _grads_of(case, create_graph):
+    xs = _nerve_inputs(case, np.float64)
+    ys = _outs(case.op.fn(*xs))
+    gs = _upstream(ys, zlib.crc32(case.id.encode()) + 2)
+    pairs = [(y, g) for y, g in zip(ys, gs) if g is not None and y.requires_grad]
+    if not pairs:
+        return None
+    total = None
+    for y, g in pairs:
+        s = (y * nerve.tensor(g.astype(_to_np(y).dtype))).sum()
+        total = s if total is None else total + s
+    total.backward(create_graph=create_graph)
+    return [None if x.grad is None else np.array(x.grad.data) for x in xs]
+
+
+def check_fast_path_matches_graph_path(case):
+    """Hot ops compute a plain backward() on raw arrays and a create_graph backward with tensor
+    ops: both must give the same first-order gradients (float64, tight tolerance)."""
+    fast = _grads_of(case, create_graph=False)
+    if fast is None:
+        pytest.skip("no differentiable output")
+    graph = _grads_of(case, create_graph=True)
+    for i, (a, b) in enumerate(zip(fast, graph)):
+        assert (a is None) == (b is None), f"{case.id}: input {i} got a gradient on one path only"
+        if a is not None:
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, equal_nan=True,
+                                       err_msg=f"{case.id}: fast and graph backward differ for input {i}")
+
+
 def check_gradcheck(case):
     op = case.op
     if not op.gradcheck:

@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from optest import Op, cases, check_backward, check_forward, check_gradcheck, check_gradgradcheck  # noqa: E402
+from optest import (  # noqa: E402
+    Op, cases, check_backward, check_fast_path_matches_graph_path, check_forward, check_gradcheck, check_gradgradcheck,
+)
 from optest import torch  # noqa: E402  (None when PyTorch is missing: lambdas only run when it is present)
 
 import nerve  # noqa: E402
@@ -478,6 +480,11 @@ def test_backward_vs_torch(case):
 @pytest.mark.parametrize("case", CASES)
 def test_gradcheck(case):
     check_gradcheck(case)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fast_backward_matches_graph_backward(case):
+    check_fast_path_matches_graph_path(case)
 
 
 @pytest.mark.parametrize("case", GRADGRAD)
