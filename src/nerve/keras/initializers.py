@@ -320,7 +320,8 @@ def deserialize(config, custom_objects=None):
         cls = (custom_objects or {}).get(name) or _CLASSES.get(name) or _ALIASES.get(name)
         if cls is None:
             raise ValueError(f"Unknown initializer class {name!r}; pass it in custom_objects")
-        return cls.from_config(config.get("config", {})) if hasattr(cls, "from_config") else cls(**config.get("config", {}))
+        cfg = config.get("config", {})
+        return cls.from_config(cfg) if hasattr(cls, "from_config") else cls(**cfg)
     if custom_objects and config in custom_objects:
         return custom_objects[config]
     return get(config)

@@ -176,7 +176,8 @@ class LayerNormalization(Layer):
         axes = _axes(self.axis, nd, f"LayerNormalization {self.name!r}")
         pshape = tuple(input_shape[a] for a in axes)
         if any(d is None for d in pshape):
-            raise ValueError(f"LayerNormalization {self.name!r}: normalised axes of {tuple(input_shape)} must be defined")
+            raise ValueError(f"LayerNormalization {self.name!r}: the normalised axes of input shape "
+                             f"{tuple(input_shape)} must be defined")
         if self.scale:
             self.gamma = self.add_weight(name="gamma", shape=pshape, initializer=self.gamma_initializer,
                                          regularizer=self.gamma_regularizer)

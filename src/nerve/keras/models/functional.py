@@ -147,7 +147,8 @@ class Functional(Model):
             return [inputs[k] for k in self.input_names]
         if isinstance(inputs, (list, tuple)):
             if len(inputs) != n:
-                raise ValueError(f"Model {self.name!r} expects {n} input(s), but it received {len(inputs)} input tensors")
+                raise ValueError(f"Model {self.name!r} expects {n} input(s), but it received {len(inputs)} "
+                                 "input tensors")
             return list(inputs)
         if n != 1:
             raise ValueError(f"Model {self.name!r} expects {n} inputs ({self.input_names}), but it received one tensor")

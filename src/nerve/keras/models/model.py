@@ -176,7 +176,8 @@ class Model(Layer):
         for layer in self.layers:
             if getattr(layer, "name", None) == name:
                 return layer
-        raise ValueError(f"No such layer: {name}. Existing layers are: {[getattr(l, 'name', '?') for l in self.layers]}.")
+        names = [getattr(layer, "name", "?") for layer in self.layers]
+        raise ValueError(f"No such layer: {name}. Existing layers are: {names}.")
 
     def _output_names(self):
         return ["output"]
@@ -246,6 +247,7 @@ class Model(Layer):
         d["_loss_fn"] = d["compiled_loss"]
         d["_is_compiled"] = True
         d["_output_loss_trackers"] = []
+        d.pop("_metrics_cache", None)
         self._loss_tracker.reset_state()
         opt_cfg = _optimizers.serialize(opt)
         d["_compile_config"] = {"optimizer": opt_cfg, **d["compiled_loss"].get_config(), **cm.get_config()}
@@ -264,10 +266,19 @@ class Model(Layer):
     @property
     def metrics(self):
         """``[loss tracker, *compiled metrics]`` (stateful metric objects)."""
-        out = [self._loss_tracker] + list(self._output_loss_trackers)
-        if self.compiled_metrics is not None:
-            out += self.compiled_metrics.metrics
-        return out
+        cm = self.compiled_metrics
+        key = (len(self._output_loss_trackers), id(cm), cm.built if cm is not None else False)
+        cache = self.__dict__.get("_metrics_cache")
+        if cache is None or cache[0] != key:
+            out = [self._loss_tracker] + list(self._output_loss_trackers)
+            if cm is not None:
+                out += cm.metrics
+            cache = self.__dict__["_metrics_cache"] = (key, out)
+        return list(cache[1])
+
+    def _metric_objects(self):
+        self.metrics  # noqa: B018 - refresh the cache
+        return self.__dict__["_metrics_cache"][1]
 
     @property
     def metrics_names(self):
@@ -275,12 +286,12 @@ class Model(Layer):
 
     def reset_metrics(self):
         """Reset the loss tracker and every metric."""
-        for m in self.metrics:
+        for m in self._metric_objects():
             m.reset_state()
 
     def get_metrics_result(self):
         """The current results of the metrics: ``{'loss': ..., 'accuracy': ...}``."""
-        return {m.name: m.result() for m in self.metrics}
+        return {m.name: m.result() for m in self._metric_objects()}
 
     def _track_loss(self, loss, x):
         if loss is None:
@@ -350,14 +361,21 @@ class Model(Layer):
                 swa = swa.astype(np.float32, copy=False)
             if self._shuffle_seed is None:
                 self.__dict__["_shuffle_seed"] = int(B.default_generator.initial_seed())
-            return _data.ArrayBatches(xa, ya, swa, 32 if batch_size is None else batch_size, shuffle,
-                                      self._shuffle_seed, steps)
+            return self._on_model_device(_data.ArrayBatches(
+                xa, ya, swa, 32 if batch_size is None else batch_size, shuffle, self._shuffle_seed, steps))
         if y is not None:
             raise ValueError(f"{what}: `y` must not be given when x is a DataLoader or an iterable of batches "
                              "(it yields (x, y) pairs)")
         if class_weight:
-            return _ClassWeighted(_data.IterableBatches(x, steps), class_weight)
-        return _data.IterableBatches(x, steps)
+            return self._on_model_device(_ClassWeighted(_data.IterableBatches(x, steps), class_weight))
+        return self._on_model_device(_data.IterableBatches(x, steps))
+
+    def _on_model_device(self, batches):
+        """Batches moved to the device of the model's parameters (a no-op on the CPU)."""
+        p = next(iter(self.parameters()), None)
+        if p is None or p.device.type == "cpu":
+            return batches
+        return _DeviceBatches(batches, p.device)
 
     def _callbacks(self, callbacks, verbose, epochs, steps, history):
         from ..callbacks import CallbackList
@@ -513,6 +531,7 @@ class Model(Layer):
             data = _data.ArrayBatches(xa, None, None, 32 if batch_size is None else batch_size, False, 0, steps)
         else:
             data = _data.IterableBatches(x, steps)
+        data = self._on_model_device(data)
         cbs = self._callbacks(callbacks, verbose, 1, data.steps, False)
         was = self.training
         self.eval()
@@ -634,11 +653,30 @@ class _ClassWeighted:
             yield x, y, _make(cw)
 
 
+class _DeviceBatches:
+    """Moves every batch to ``device`` (CuPy arrays when the model lives on a GPU)."""
+
+    def __init__(self, batches, device):
+        self.batches, self.device = batches, device
+        self.steps = batches.steps
+
+    def epoch(self, epoch=0):
+        dev = self.device
+
+        def move(t):
+            if t is None or not isinstance(t, Tensor):
+                return t
+            return _make(B.to_device_array(t.data, dev))
+        for x, y, sw in self.batches.epoch(epoch):
+            yield _data._map(move, x), _data._map(move, y), move(sw)
+
+
 class ModuleModel(Model):
     """A ``nerve.nn.Module`` with the Keras model API (see :meth:`Model.from_module`).
 
     ``model.module`` is the wrapped module; its parameters are the model's, so
-    ``state_dict`` keys are prefixed with ``module.``. ``save`` works (weights,
+    ``state_dict`` keys are prefixed with ``module.``. Wrapping puts the module in eval
+    mode (Keras' default); ``fit`` switches it to training mode while it runs. ``save`` works (weights,
     optimizer, training state) but ``load_model`` cannot rebuild Python code:
     recreate the module and call ``load_weights``.
     """
@@ -649,6 +687,7 @@ class ModuleModel(Model):
         Model.__init__(self, name=name or unique_name(snake_case(type(module).__name__)))
         self.module = module
         self.built = True
+        self.eval()   # Keras semantics: inference unless fit (or model.train()) says otherwise
 
     def call(self, inputs, training=None):
         m = self.module

@@ -1,9 +1,12 @@
 """``Sequential``: a plain stack of layers, each feeding the next."""
 from __future__ import annotations
 
+from ..._backend import np
+from ...autograd.grad_mode import no_grad
 from ...nn.modules.module import Module
+from ...tensor import Tensor
 from ..layers.base import STRUCT_VERSION, InputLayer, KerasTensor, Layer, unique_name
-from .model import Model
+from .model import Model, _output_shapes
 
 __all__ = ["Sequential"]
 
@@ -100,17 +103,14 @@ class Sequential(Model):
             if isinstance(layer, Layer):
                 x = layer(x)
             else:  # a nerve.nn module: learn its output shape from one zero sample
-                from .model import _output_shapes
-                import numpy as _np
-                from ...autograd.grad_mode import no_grad
-                from ...tensor import Tensor
-                dummy = Tensor._make(_np.zeros(tuple(1 if d is None else d for d in x.shape), dtype=_np.float32))
+                dummy = Tensor._make(np.zeros(tuple(1 if d is None else d for d in x.shape), dtype=np.float32))
                 was = layer.training
                 layer.eval()
                 with no_grad():
                     out = layer(dummy)
                 layer.train(was)
                 x = KerasTensor(_output_shapes(out), name="sequential_hidden")
+                self.__dict__.setdefault("_module_shapes", {})[id(layer)] = x.shape
         self.__dict__["_output_shape"] = x.shape if isinstance(x, KerasTensor) else [t.shape for t in x]
         self.__dict__["built"] = True
 

@@ -76,7 +76,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, show_t
     for layer in model.layers:
         name = getattr(layer, "name", None) or type(layer).__name__.lower()
         title = f"{name} ({type(layer).__name__})"
-        shape = getattr(layer, "_output_shape", None) if isinstance(layer, Layer) else None
+        shape = getattr(layer, "_output_shape", None) if isinstance(layer, Layer) else \
+            model.__dict__.get("_module_shapes", {}).get(id(layer))
         if isinstance(layer, Layer) and layer.__class__.__name__ == "InputLayer":
             shape = layer.batch_shape
         n = _count(layer)
