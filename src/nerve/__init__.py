@@ -35,7 +35,17 @@ from .ops import (  # noqa: F401
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from . import autograd  # noqa: F401
 from .serialization import load, save  # noqa: F401
-from . import nn, utils  # noqa: F401,E402
+from . import nn, optim, utils  # noqa: F401,E402
+
+
+def __getattr__(name):
+    # The Keras-style API and the training loop load on first use, keeping `import nerve` fast.
+    if name in ("keras", "training", "datasets", "plot"):
+        import importlib
+        mod = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = mod
+        return mod
+    raise AttributeError(f"module 'nerve' has no attribute {name!r}")
 
 
 def is_tensor(obj) -> bool:

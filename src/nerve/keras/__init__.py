@@ -21,8 +21,8 @@ it, and ``fit`` runs the same ``nerve.training.train_step`` a manual loop does.
 import importlib
 
 _SUBMODULES = (
-    "activations", "callbacks", "datasets", "initializers", "layers", "losses", "metrics", "models",
-    "optimizers", "regularizers",
+    "activations", "backend", "callbacks", "datasets", "initializers", "layers", "losses", "metrics", "models",
+    "optimizers", "regularizers", "utils",
 )
 # top-level names, as in ``keras.Sequential`` / ``keras.Input``
 _NAMES = {

@@ -11,11 +11,11 @@ Example:
     ...     train_one_epoch(model, opt)
     ...     sched.step()
 """
-from .optimizer import Optimizer, required
-from .sgd import SGD
-from .adam import Adam, AdamW
-from .rmsprop import RMSprop
-from .adagrad import Adagrad
 from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .optimizer import Optimizer, required
+from .rmsprop import RMSprop
+from .sgd import SGD
 
-__all__ = ["Optimizer", "required", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler", "required"]

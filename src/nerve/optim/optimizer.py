@@ -39,6 +39,7 @@ halves for the helper thread, so every path gives bit-identical results.
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import threading
 import warnings
@@ -50,11 +51,15 @@ from .._backend import np
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 
-__all__ = ["Optimizer", "required", "PARALLEL_MIN_NUMEL"]
+__all__ = ["PARALLEL_MIN_NUMEL", "Optimizer", "required"]
 
 # Buckets with at least this many elements are updated by two threads. Measured on
-# the 2-core reference machine: waking the helper and handing the GIL back and forth
-# costs about 50 us, which 2 threads only win back on buffers of ~200k+ elements.
+# the 2-core reference machine (Adam, float32): waking the helper costs 20-50 us and
+# two threads contend for the GIL between ufunc calls, so at 100k elements two
+# threads are ~1.3x slower, at 200k about even, at 670k ~1.6x faster (508 vs 816 us).
+# Right after NumPy matrix products OpenBLAS's own idle threads spin on the second
+# core for a while, which starves the helper; the claim in _Worker then keeps the
+# step about as fast as one thread instead of slower.
 PARALLEL_MIN_NUMEL = 1 << 18
 
 
@@ -71,10 +76,13 @@ required = _RequiredParameter()
 # ----------------------------------------------------------------------------- helper thread
 
 class _Worker:
-    """One daemon thread that runs one job at a time for the optimizer's 2-way split.
+    """One daemon thread that takes the second half of a large update.
 
-    Plain locks are used for the hand-off: they wake the other thread several
-    times faster than ``concurrent.futures`` (queue + condition + future).
+    Plain locks do the hand-off: they wake the other thread several times faster
+    than ``concurrent.futures``. Waking still costs tens of microseconds, and on a
+    busy machine the helper may not get a core for longer, so the second half is
+    *claimed* (``list.pop`` is atomic): if the calling thread finishes its half
+    before the helper has started, it runs the second half itself.
     """
 
     def __init__(self):
@@ -83,6 +91,7 @@ class _Worker:
         self._done = threading.Lock()
         self._done.acquire()
         self._busy = threading.Lock()
+        self._pending = False      # the helper still owes a _done signal
         self._job = None
         self._exc = None
         t = threading.Thread(target=self._loop, name="nerve-optim-worker", daemon=True)
@@ -91,30 +100,49 @@ class _Worker:
     def _loop(self):
         while True:
             self._go.acquire()
-            fn, args = self._job
-            self._job = None
+            fn, claim = self._job
             try:
-                fn(*args)
-            except BaseException as e:  # noqa: BLE001 - re-raised in the caller
-                self._exc = e
+                args = claim.pop()
+            except IndexError:
+                args = None
+            if args is not None:
+                try:
+                    fn(*args)
+                except BaseException as e:  # noqa: BLE001 - re-raised in the caller
+                    self._exc = e
             self._done.release()
 
     def run_pair(self, fn, args0, args1):
-        """Run ``fn(*args1)`` on the helper while this thread runs ``fn(*args0)``."""
-        if not self._busy.acquire(blocking=False):   # another optimizer uses it: run serially
+        """Run ``fn(*args0)`` here and ``fn(*args1)`` on the helper (or here, if it is late)."""
+        if not self._busy.acquire(blocking=False):   # another thread uses it: run serially
             fn(*args0)
             fn(*args1)
             return
         try:
-            self._job = (fn, args1)
+            if self._pending:
+                self._done.acquire()
+                self._pending = False
+            claim = [args1]
+            self._job = (fn, claim)
             self._go.release()
             try:
                 fn(*args0)
-            finally:
+            except BaseException:
                 self._done.acquire()
-            exc, self._exc = self._exc, None
-            if exc is not None:
-                raise exc
+                self._exc = None
+                raise
+            try:
+                args = claim.pop()
+            except IndexError:
+                args = None
+            if args is None:
+                self._done.acquire()              # the helper has it: wait for it
+                exc, self._exc = self._exc, None
+                if exc is not None:
+                    raise exc
+            else:
+                self._pending = True              # collect the helper's signal next time
+                fn(*args)
         finally:
             self._busy.release()
 
@@ -165,9 +193,27 @@ def _sig(st):
 class _Bucket:
     """Parameters of one group (same dtype and device) packed into flat arrays."""
 
-    __slots__ = ("params", "shapes", "offsets", "numel", "P", "G", "bufs", "scr", "keys",
-                 "pviews", "states", "trefs", "full", "synced", "gflat", "missing", "real",
-                 "parallel", "stype")
+    __slots__ = (
+        "G",
+        "P",
+        "bufs",
+        "full",
+        "gflat",
+        "keys",
+        "missing",
+        "numel",
+        "offsets",
+        "parallel",
+        "params",
+        "pviews",
+        "real",
+        "scr",
+        "shapes",
+        "states",
+        "stype",
+        "synced",
+        "trefs",
+    )
 
     def __init__(self, opt, group, params, keys):
         self.params = params
@@ -311,7 +357,7 @@ def _run(opt, group, bucket, lo, hi, chunks):
     # NumPy takes a scalar of the array's own type ~0.35 us faster per call than a
     # Python float (and rounds it the same way).
     t = bucket.stype
-    sc = tuple([t(x) if x.__class__ is float else x for x in sc])
+    sc = tuple([t(x) if x.__class__ is float or x.__class__ is int else x for x in sc])
     if gscale is not None:
         gscale = t(gscale)
     if len(chunks) == 1:
@@ -387,7 +433,6 @@ class Optimizer:
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
         if "params" not in param_group:
             raise ValueError("param_group must have a 'params' entry (a list of Tensors)")
-        param_group = dict(param_group)
         params = param_group["params"]
         if isinstance(params, Tensor):
             params = [params]
@@ -708,10 +753,10 @@ class Optimizer:
         if key == "step":
             if isinstance(value, Tensor):
                 return float(value.item())
-            if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+            if isinstance(value, (np.ndarray, np.generic)):
                 return float(value)
             return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
-        if isinstance(value, Tensor) or isinstance(value, np.ndarray) or hasattr(value, "__cuda_array_interface__"):
+        if isinstance(value, (Tensor, np.ndarray)) or hasattr(value, "__cuda_array_interface__"):
             arr = value.data if isinstance(value, Tensor) else value
             arr = B.to_device_array(arr, p.device)
             dtype = p.data.dtype if p.data.dtype.kind in "fc" else arr.dtype
@@ -747,7 +792,7 @@ class Optimizer:
 
 
 class _LazyBucket:
-    __slots__ = ("params", "bucket")
+    __slots__ = ("bucket", "params")
 
     def __init__(self, params):
         self.params = params
@@ -757,12 +802,11 @@ class _LazyBucket:
 class _Handle:
     """Removable hook handle (``handle.remove()``)."""
 
-    _next = [0]
+    _ids = itertools.count()
 
     def __init__(self, registry, hook):
         self._registry = registry
-        self.id = _Handle._next[0]
-        _Handle._next[0] += 1
+        self.id = next(_Handle._ids)
         registry[self.id] = hook
 
     def remove(self):

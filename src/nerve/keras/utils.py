@@ -1,0 +1,55 @@
+"""Keras utilities: ``to_categorical``, ``set_random_seed``, ``Progbar``, ``plot_model``-free helpers."""
+from .._backend import np
+
+__all__ = ["to_categorical", "set_random_seed", "Progbar", "normalize"]
+
+
+def to_categorical(x, num_classes=None):
+    """One-hot encode integer class labels (``keras.utils.to_categorical``).
+
+    Example:
+        >>> to_categorical([0, 2, 1], num_classes=3)
+        array([[1., 0., 0.], [0., 0., 1.], [0., 1., 0.]], dtype=float32)
+    """
+    y = np.asarray(getattr(x, "data", x))
+    if y.dtype.kind == "f":
+        if not np.all(y == np.round(y)):
+            raise ValueError("to_categorical: labels must be whole numbers (class indices)")
+        y = y.astype(np.int64)
+    if y.dtype.kind not in "iu":
+        raise ValueError(f"to_categorical: labels must be integers, got dtype {y.dtype}")
+    shape = y.shape
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    y = y.reshape(-1)
+    n = int(y.max()) + 1 if num_classes is None else int(num_classes)
+    if y.size and (y.min() < 0 or y.max() >= n):
+        raise ValueError(f"to_categorical: labels must be in [0, {n - 1}] for num_classes={n}, "
+                         f"got min {y.min()} and max {y.max()}")
+    out = np.zeros((y.size, n), dtype=np.float32)
+    out[np.arange(y.size), y] = 1.0
+    return out.reshape(shape + (n,))
+
+
+def set_random_seed(seed):
+    """Seed nerve's generator and NumPy's global one (``keras.utils.set_random_seed``)."""
+    from .. import manual_seed
+    import random
+    random.seed(seed)
+    np.random.seed(seed)
+    manual_seed(seed)
+
+
+def normalize(x, axis=-1, order=2):
+    """Scale ``x`` to unit ``order``-norm along ``axis`` (``keras.utils.normalize``)."""
+    x = np.asarray(x)
+    norm = np.atleast_1d(np.linalg.norm(x, order, axis))
+    norm[norm == 0] = 1
+    return x / np.expand_dims(norm, axis)
+
+
+def __getattr__(name):
+    if name == "Progbar":
+        from .callbacks import Progbar
+        return Progbar
+    raise AttributeError(f"module 'nerve.keras.utils' has no attribute {name!r}")
