@@ -14,6 +14,7 @@ import math
 
 from .. import _backend as B
 from .._backend import np
+from ._registry import deserialize_object, serialize_object
 
 __all__ = [
     "Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform", "TruncatedNormal",
@@ -305,23 +306,10 @@ def get(identifier):
 
 
 def serialize(initializer):
-    """``{'class_name': ..., 'config': ...}`` for an Initializer; names pass through."""
-    if initializer is None or isinstance(initializer, str):
-        return initializer
-    if isinstance(initializer, Initializer):
-        return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
-    return getattr(initializer, "__name__", repr(initializer))
+    """A JSON-able description: ``{'class_name', 'config'}`` for a Initializer, a name otherwise."""
+    return serialize_object(initializer, Initializer)
 
 
 def deserialize(config, custom_objects=None):
-    """Inverse of :func:`serialize`."""
-    if isinstance(config, dict):
-        name = config.get("class_name")
-        cls = (custom_objects or {}).get(name) or _CLASSES.get(name) or _ALIASES.get(name)
-        if cls is None:
-            raise ValueError(f"Unknown initializer class {name!r}; pass it in custom_objects")
-        cfg = config.get("config", {})
-        return cls.from_config(cfg) if hasattr(cls, "from_config") else cls(**cfg)
-    if custom_objects and config in custom_objects:
-        return custom_objects[config]
-    return get(config)
+    """Inverse of :func:`serialize` (``custom_objects`` maps names to user classes/functions)."""
+    return deserialize_object(config, "initializer", {**_ALIASES, **_CLASSES}, get, custom_objects)

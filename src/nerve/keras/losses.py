@@ -30,6 +30,7 @@ from .._backend import np
 from ..ops import elementwise as _ew
 from ..ops import nn as _nn
 from ..tensor import Tensor
+from ._registry import deserialize_object, serialize_object
 
 __all__ = [
     "Loss", "LossFunctionWrapper", "MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError",
@@ -582,28 +583,14 @@ def as_loss_object(identifier):
 
 
 def serialize(loss):
-    """A JSON-able description: a name for built-in functions, ``{'class_name', 'config'}`` for classes."""
-    if loss is None or isinstance(loss, str):
-        return loss
-    if isinstance(loss, Loss) and type(loss).__name__ in _CLASSES:
-        return {"class_name": type(loss).__name__, "config": loss.get_config()}
-    if isinstance(loss, Loss):
-        return {"class_name": type(loss).__name__, "config": loss.get_config()}
+    """A JSON-able description: ``{'class_name', 'config'}`` for a Loss, a name otherwise."""
+    obj = loss
     for name, fn in _FUNCTIONS.items():
-        if fn is loss:
+        if fn is obj:
             return name
-    return getattr(loss, "__name__", repr(loss))
+    return serialize_object(obj, Loss)
 
 
 def deserialize(config, custom_objects=None):
     """Inverse of :func:`serialize` (``custom_objects`` maps names to user classes/functions)."""
-    custom_objects = custom_objects or {}
-    if isinstance(config, dict):
-        name = config.get("class_name")
-        cls = custom_objects.get(name) or _CLASSES.get(name)
-        if cls is None:
-            raise ValueError(f"Unknown loss class {name!r}; pass it in custom_objects={{{name!r}: ...}}")
-        return cls.from_config(config.get("config", {}))
-    if config in custom_objects:
-        return custom_objects[config]
-    return get(config)
+    return deserialize_object(config, "loss", _CLASSES, get, custom_objects)

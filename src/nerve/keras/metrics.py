@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .._backend import np
 from ..tensor import Tensor
+from ._registry import deserialize_object, serialize_object
 
 __all__ = [
     "Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
@@ -514,21 +515,10 @@ def get(identifier):
 
 
 def serialize(metric):
-    if metric is None or isinstance(metric, str):
-        return metric
-    if isinstance(metric, Metric):
-        return {"class_name": type(metric).__name__, "config": metric.get_config()}
-    return getattr(metric, "__name__", repr(metric))
+    """A JSON-able description: ``{'class_name', 'config'}`` for a Metric, a name otherwise."""
+    return serialize_object(metric, Metric)
 
 
 def deserialize(config, custom_objects=None):
-    custom_objects = custom_objects or {}
-    if isinstance(config, dict):
-        name = config.get("class_name")
-        cls = custom_objects.get(name) or _CLASSES.get(name)
-        if cls is None:
-            raise ValueError(f"Unknown metric class {name!r}; pass it in custom_objects={{{name!r}: ...}}")
-        return cls.from_config(config.get("config", {}))
-    if config in custom_objects:
-        return custom_objects[config]
-    return get(config)
+    """Inverse of :func:`serialize` (``custom_objects`` maps names to user classes/functions)."""
+    return deserialize_object(config, "metric", _CLASSES, get, custom_objects)

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 from .. import ops as _ops
+from ._registry import deserialize_object, serialize_object
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get", "serialize", "deserialize"]
 
@@ -107,21 +108,10 @@ def get(identifier):
 
 
 def serialize(regularizer):
-    if regularizer is None:
-        return None
-    if isinstance(regularizer, Regularizer):
-        return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
-    return getattr(regularizer, "__name__", repr(regularizer))
+    """A JSON-able description: ``{'class_name', 'config'}`` for a Regularizer, a name otherwise."""
+    return serialize_object(regularizer, Regularizer)
 
 
 def deserialize(config, custom_objects=None):
-    if isinstance(config, dict):
-        name = config.get("class_name")
-        cls = (custom_objects or {}).get(name) or _CLASSES.get(name)
-        if cls is None:
-            raise ValueError(f"Unknown regularizer class {name!r}; pass it in custom_objects")
-        cfg = config.get("config", {})
-        return cls.from_config(cfg) if hasattr(cls, "from_config") else cls(**cfg)
-    if custom_objects and config in custom_objects:
-        return custom_objects[config]
-    return get(config)
+    """Inverse of :func:`serialize` (``custom_objects`` maps names to user classes/functions)."""
+    return deserialize_object(config, "regularizer", _CLASSES, get, custom_objects)
