@@ -17,7 +17,7 @@ OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop", "adagrad")
 
 def _load(name):
     """(x_train, y_train, x_test, y_test) as float32 / int64 arrays, features standardised."""
-    import numpy as np
+    from ._backend import np
 
     from . import datasets
     if name == "mnist":

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import os
 
-import numpy as np
+from ._backend import np
 
 __all__ = ["plot_history", "plot_decision_boundary", "plot_samples"]
 

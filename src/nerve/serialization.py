@@ -39,7 +39,7 @@ import os
 import struct
 import tempfile
 
-import numpy as np
+from ._backend import np
 
 __all__ = ["save", "load", "CheckpointError", "FORMAT_NAME", "FORMAT_VERSION"]
 

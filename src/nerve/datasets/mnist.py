@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
-import numpy as np
+from .._backend import np
 
 from ._download import (
     DATA_ENV_VAR,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numbers
 from typing import Optional, Sequence, Tuple, Union
 
-import numpy as np
+from .._backend import np
 
 __all__ = ["make_moons", "make_circles", "make_spirals", "make_xor", "make_blobs"]
 

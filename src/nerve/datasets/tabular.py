@@ -10,7 +10,7 @@ import gzip
 from pathlib import Path
 from typing import List, Tuple, Union
 
-import numpy as np
+from .._backend import np
 
 __all__ = [
     "Bunch",

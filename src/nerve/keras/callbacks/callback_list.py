@@ -2,7 +2,7 @@
 lets the same callbacks drive a PyTorch-style loop over a plain ``nn.Module``."""
 from __future__ import annotations
 
-import numpy as np
+from ..._backend import np
 
 from .callback import Callback
 from .history import History

@@ -5,7 +5,7 @@ import collections.abc
 import csv
 import os
 
-import numpy as np
+from ..._backend import np
 
 from .callback import Callback
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import warnings
 
-import numpy as np
+from ..._backend import np
 
 from ._monitor import get_scalar
 from .callback import Callback

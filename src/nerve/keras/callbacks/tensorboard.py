@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import warnings
 
-import numpy as np
+from ..._backend import np
 
 from .callback import Callback
 
