@@ -413,3 +413,28 @@ def test_loss_weight_buffers_in_state_dict():
     assert list(m.state_dict()) == ["weight"]
     assert list(nn.BCEWithLogitsLoss(pos_weight=nerve.ones(3)).state_dict()) == ["pos_weight"]
     assert list(nn.MSELoss().state_dict()) == []
+
+
+@pytest.mark.parametrize("loss_fn, make_target", [
+    (F.cross_entropy, lambda: nerve.tensor([0, 1, 2, 0])),
+    (F.mse_loss, lambda: nerve.zeros(4, 3)),
+    (F.binary_cross_entropy_with_logits, lambda: nerve.zeros(4, 3)),
+])
+def test_nan_input_raises_an_error_naming_the_loss_and_the_culprit(loss_fn, make_target):
+    x = nerve.randn(4, 3)
+    x.data[1, 2] = np.nan
+    x.data[0, 0] = np.inf
+    with pytest.raises(FloatingPointError, match=rf"{loss_fn.__name__}: the loss is nan because input "
+                                                 r"\(shape \(4, 3\)\) contains 1 NaN and 1 infinite values"):
+        loss_fn(x, make_target())
+
+
+def test_nan_target_is_named_and_unreduced_or_all_ignored_losses_pass_through_like_torch():
+    t = nerve.zeros(2, 2)
+    t.data[0, 1] = np.nan
+    with pytest.raises(FloatingPointError, match=r"target \(shape \(2, 2\)\) contains 1 NaN"):
+        F.mse_loss(nerve.zeros(2, 2), t)
+    out = F.mse_loss(nerve.zeros(2, 2), t, reduction="none")           # no reduction: returned as is
+    assert np.isnan(out.data[0, 1])
+    all_ignored = F.cross_entropy(nerve.randn(3, 4), nerve.tensor([-100, -100, -100]))
+    assert np.isnan(all_ignored.item())                                   # finite data: NaN as in PyTorch

@@ -14,6 +14,7 @@ Example:
 """
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import warnings
@@ -234,6 +235,43 @@ def _reduction(op, reduction, size_average=None, reduce=None, allowed=_REDUCTION
     return reduction
 
 
+def _finite_loss(fn):
+    """Raise a clear error when a reduced loss is NaN or infinite.
+
+    Checking the scalar result costs nothing per call; only when it is not finite
+    are the input and target scanned, and the error names which of them holds NaN
+    or Inf. A non-finite loss from finite data is returned as PyTorch returns it
+    (e.g. NaN when every target is ``ignore_index``), and unreduced losses
+    (``reduction='none'``) are returned as they are.
+    """
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def checked(input, target, *args, **kwargs):  # noqa: A002
+        out = fn(input, target, *args, **kwargs)
+        d = out.data
+        if d.ndim == 0 and not math.isfinite(d.item()):
+            why = _nonfinite_inputs(input, target)
+            if why:
+                raise FloatingPointError(
+                    f"{name}: the loss is {d.item()} because {why}. NaN usually comes from a learning rate "
+                    "that is too high or from bad data; in fit(), nerve.keras.callbacks.TerminateOnNaN stops "
+                    "training instead.")
+        return out
+    return checked
+
+
+def _nonfinite_inputs(input, target):  # noqa: A002
+    parts = []
+    for what, t in (("input", input), ("target", target)):
+        a = t.data if isinstance(t, Tensor) else np.asarray(t)
+        if a.dtype.kind == "f":
+            n_nan, n_inf = int(np.isnan(a).sum()), int(np.isinf(a).sum())
+            if n_nan or n_inf:
+                parts.append(f"{what} (shape {tuple(a.shape)}) contains {n_nan} NaN and {n_inf} infinite values")
+    return "; ".join(parts)
+
+
 def _reduce(loss, reduction):
     if reduction == "mean":
         return loss.mean()
@@ -275,6 +313,7 @@ def _weighted(loss, weight, reduction, mean_by_weight):
 
 
 # ------------------------------------------------------------ regression losses
+@_finite_loss
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
     """Mean squared error ``(input - target) ** 2``, reduced.
 
@@ -289,6 +328,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return _reduce(loss, reduction)
 
 
+@_finite_loss
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
     """Mean absolute error ``|input - target|``, reduced (same-shape inputs)."""
     reduction = _reduction("l1_loss", reduction, size_average, reduce)
@@ -306,6 +346,7 @@ def _huber(input, target, delta):
     return q * (ad - q * 0.5)       # = 0.5 d^2 inside, delta (|d| - delta / 2) outside
 
 
+@_finite_loss
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
     """Huber loss: quadratic within ``delta`` of the target, linear beyond.
 
@@ -321,6 +362,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa
     return _reduce(loss, reduction)
 
 
+@_finite_loss
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):  # noqa: A002
     """Smooth L1: ``0.5 d^2 / beta`` for ``|d| < beta``, else ``|d| - beta/2`` (``huber / beta``)."""
     reduction = _reduction("smooth_l1_loss", reduction, size_average, reduce)
@@ -348,6 +390,7 @@ def _broadcast_weight(op, name, weight, input):
     return w.astype(input.data.dtype, copy=False)
 
 
+@_finite_loss
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
                          reduction="mean"):
     """``-(y log p + (1 - y) log(1 - p))`` for probabilities ``p`` in [0, 1].
@@ -372,6 +415,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(loss, reduction)
 
 
+@_finite_loss
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
                                      reduction="mean", pos_weight=None):
     """Sigmoid + binary cross-entropy in one stable formula.
@@ -442,6 +486,7 @@ def _nll(op, logp2, t, weight, ignore_index, reduction):
         raise IndexError(str(e).replace("nll_loss", op, 1)) from None
 
 
+@_finite_loss
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
              reduction="mean"):
     """Negative log-likelihood: ``-input[n, target[n]]`` (times ``weight[target[n]]``), reduced.
@@ -460,6 +505,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return out
 
 
+@_finite_loss
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
                   reduction="mean", label_smoothing=0.0):
     """Cross-entropy between logits and class indices or class probabilities.
@@ -569,6 +615,7 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_s
 
 
 # ------------------------------------------------------------------- others
+@_finite_loss
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):  # noqa: A002
     """Kullback-Leibler divergence ``target * (log target - input)``; ``input`` holds log-probabilities.
 
