@@ -429,6 +429,21 @@ class ExponentialLR(LRScheduler):
         return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
 
 
+def _check_composed(owner, schedulers, optimizer):
+    """Validate the schedulers given to SequentialLR / ChainedScheduler (PyTorch's messages)."""
+    name = owner.__class__.__name__
+    for idx, s in enumerate(schedulers):
+        if not hasattr(s, "optimizer"):
+            raise TypeError(f"{name} at index {idx} should have `optimizer` as its attribute.")
+        if isinstance(s, ReduceLROnPlateau):
+            raise ValueError(f"{name} does not support `ReduceLROnPlateau` scheduler as it requires additional "
+                             "kwargs to be specified when calling `step`, but got one at index "
+                             f"{idx} in the given schedulers sequence.")
+        if optimizer is not s.optimizer:
+            raise ValueError(f"{name} expects all schedulers to belong to the same optimizer, but got "
+                             f"scheduler {s.__class__.__name__} at index {idx} with a different optimizer.")
+
+
 class SequentialLR(LRScheduler):
     """Run ``schedulers`` one after another, switching at the ``milestones`` epochs.
 
@@ -442,19 +457,7 @@ class SequentialLR(LRScheduler):
         if len(schedulers) < 1:
             raise ValueError(f"{self.__class__.__name__} expects at least one scheduler, but got no "
                              "scheduler.")
-        for idx, s in enumerate(schedulers):
-            if not hasattr(s, "optimizer"):
-                raise TypeError(f"{self.__class__.__name__} at index {idx} should have `optimizer` as "
-                                "its attribute.")
-            if isinstance(s, ReduceLROnPlateau):
-                raise ValueError(f"{self.__class__.__name__} does not support `ReduceLROnPlateau` "
-                                 "scheduler as it requires additional kwargs to be specified when "
-                                 f"calling `step`, but got one at index {idx} in the given schedulers "
-                                 "sequence.")
-            if optimizer is not s.optimizer:
-                raise ValueError(f"{self.__class__.__name__} expects all schedulers to belong to the "
-                                 f"same optimizer, but got scheduler {s.__class__.__name__} at index "
-                                 f"{idx} with a different optimizer.")
+        _check_composed(self, schedulers, optimizer)
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(
                 "Sequential Schedulers expects number of schedulers provided to be one more than the "
@@ -585,19 +588,7 @@ class ChainedScheduler(LRScheduler):
             raise ValueError(f"{self.__class__.__name__} expects at least one scheduler to be "
                              "chained, but got no scheduler.")
         optimizer = optimizer or schedulers[0].optimizer
-        for idx, s in enumerate(schedulers):
-            if not hasattr(s, "optimizer"):
-                raise TypeError(f"{self.__class__.__name__} at index {idx} should have `optimizer` as "
-                                "its attribute.")
-            if isinstance(s, ReduceLROnPlateau):
-                raise ValueError(f"{self.__class__.__name__} does not support `ReduceLROnPlateau` "
-                                 "scheduler as it requires additional kwargs to be specified when "
-                                 f"calling `step`, but got one at index {idx} in the given schedulers "
-                                 "sequence.")
-            if optimizer is not s.optimizer:
-                raise ValueError(f"{self.__class__.__name__} expects all schedulers to belong to the "
-                                 f"same optimizer, but got scheduler {s.__class__.__name__} at index "
-                                 f"{idx} with a different optimizer.")
+        _check_composed(self, schedulers, optimizer)
         self._schedulers = schedulers
         self.optimizer = optimizer
         self._last_lr = _group_values(self._schedulers[-1].optimizer, "lr")
