@@ -177,6 +177,10 @@ class LRScheduler:
                     values = self.get_lr()
         finally:
             self._get_lr_called_within_step = False
+        self._apply_lrs(values)
+
+    def _apply_lrs(self, values):
+        """Write one learning rate per param group and remember them for ``get_last_lr``."""
         for group, lr in zip(self.optimizer.param_groups, values):
             group["lr"] = lr
         self._last_lr = _group_values(self.optimizer, "lr")
@@ -902,9 +906,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             lrs = self.get_lr()
         finally:
             self._get_lr_called_within_step = False
-        for group, lr in zip(self.optimizer.param_groups, lrs):
-            group["lr"] = lr
-        self._last_lr = _group_values(self.optimizer, "lr")
+        self._apply_lrs(lrs)
 
 
 class OneCycleLR(LRScheduler):
