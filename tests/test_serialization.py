@@ -151,13 +151,17 @@ def test_numpy_scalars_keep_their_type(tmp_path):
 def test_key_types_tuples_and_ordered_dicts(tmp_path):
     obj = {
         0: "int zero", "0": "str zero", 1: [1, (2, 3)], "t": (1, [2, (3,)]), -5: None,
-        True: "bool key", 2.5: "float key", None: "none key", (1, "a"): "tuple key",
+        2.5: "float key", None: "none key", (1, "a"): "tuple key",
         "od": collections.OrderedDict([("b", 1), ("a", 2)]),
     }
     out = roundtrip(obj, tmp_path)
     assert_same(obj, out)
     assert out[0] == "int zero" and out["0"] == "str zero"
     assert type(out["od"]) is collections.OrderedDict and list(out["od"]) == ["b", "a"]
+    # bool keys in a dict of their own (True == 1 and False == 0 would merge with int keys)
+    bools = roundtrip({True: "yes", False: "no"}, tmp_path)
+    assert bools == {True: "yes", False: "no"}
+    assert all(type(k) is bool for k in bools)
     assert isinstance(out["t"], tuple) and isinstance(out["t"][1], list) and isinstance(out["t"][1][1], tuple)
 
 

@@ -10,7 +10,7 @@ import numbers
 
 from .._backend import np
 from ..autograd.function import Function
-from ._util import _make, lift
+from ._util import _make
 
 
 def _norm_index(index):
@@ -187,4 +187,4 @@ def one_hot(tensor, num_classes=-1):
     return _make(out)
 
 
-__all__ = ["getitem", "setitem", "gather", "index_select", "masked_fill", "one_hot", "lift"]
+__all__ = ["getitem", "setitem", "gather", "index_select", "masked_fill", "one_hot"]

@@ -111,11 +111,9 @@ def _prod_others(x, axes):
     moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0)))
     lead = moved.shape[:moved.ndim - len(axes)]
     flat = moved.reshape(lead + (-1,))
-    n = flat.shape[-1]
     left = np.cumprod(np.concatenate([np.ones(lead + (1,), x.dtype), flat[..., :-1]], -1), -1)
     right = np.cumprod(np.concatenate([np.ones(lead + (1,), x.dtype), flat[..., ::-1][..., :-1]], -1), -1)[..., ::-1]
     out = (left * right).reshape(moved.shape)
-    del n
     return np.moveaxis(out, tuple(range(-len(axes), 0)), axes)
 
 
