@@ -76,7 +76,7 @@ def main():
             total += loss.item() * n
             seen += n
             if metrics:
-                correct += int((out.data.argmax(1) == yb.data).sum())
+                correct += int((out._data.argmax(1) == yb._data).sum())
         model.eval()
         return (time.perf_counter() - t, time.process_time() - c), model
 

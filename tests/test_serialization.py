@@ -62,9 +62,9 @@ def assert_same(a, b, path="obj"):
         assert a == b or (np.isnan(a) and np.isnan(b)), path
     elif isinstance(a, float):
         assert (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b)), path
-    elif hasattr(a, "requires_grad") and hasattr(a, "data"):  # Tensor
+    elif hasattr(a, "requires_grad") and hasattr(a, "_data"):  # Tensor
         assert a.requires_grad == b.requires_grad, path
-        assert_same(np.asarray(a.data), np.asarray(b.data), path + ".data")
+        assert_same(np.asarray(a._data), np.asarray(b._data), path + "._data")
     else:
         assert a == b, path
 
@@ -378,7 +378,7 @@ def test_all_dtypes_tensors(tmp_path, dtype):
         a = _arr(dtype, shape) if 0 not in shape else np.zeros(shape, dtype)
         out = roundtrip({"t": Tensor(a)}, tmp_path)["t"]
         assert type(out) is Tensor
-        assert np.asarray(out.data).dtype == np.dtype(dtype) and out.shape == shape
+        assert np.asarray(out._data).dtype == np.dtype(dtype) and out.shape == shape
         np.testing.assert_array_equal(out.numpy(), a)
 
 
@@ -418,7 +418,7 @@ def test_tensor_subclass_restores_as_plain_tensor(tmp_path):
     p = MyParam(_arr("float32", (2, 3)), requires_grad=True)
     out = roundtrip({"p": p}, tmp_path)["p"]
     assert type(out) is Tensor and out.requires_grad is True
-    np.testing.assert_array_equal(np.asarray(out.data), np.asarray(p.data))
+    np.testing.assert_array_equal(np.asarray(out._data), np.asarray(p._data))
 
 
 def test_parameter_restores_as_plain_tensor(tmp_path):
@@ -435,7 +435,7 @@ def test_parameter_restores_as_plain_tensor(tmp_path):
     assert isinstance(p, Tensor) and type(p) is not Tensor
     out = roundtrip({"p": p}, tmp_path)["p"]
     assert type(out) is Tensor and out.requires_grad == p.requires_grad
-    np.testing.assert_array_equal(np.asarray(out.data), np.asarray(p.data))
+    np.testing.assert_array_equal(np.asarray(out._data), np.asarray(p._data))
 
 
 def test_foreign_safetensors_file_loads_as_flat_dict(tmp_path):
@@ -448,7 +448,7 @@ def test_foreign_safetensors_file_loads_as_flat_dict(tmp_path):
     assert set(out) == set(arrays)
     for k, a in arrays.items():
         assert type(out[k]) is Tensor and out[k].requires_grad is False
-        assert np.asarray(out[k].data).dtype == a.dtype and out[k].shape == a.shape
+        assert np.asarray(out[k]._data).dtype == a.dtype and out[k].shape == a.shape
         np.testing.assert_array_equal(out[k].numpy(), a)
     st_save_file({"w": np.ones(2, np.float32)}, str(p), metadata={"format": "pt"})  # other tool's metadata
     assert set(load(p)) == {"w"}
@@ -469,11 +469,11 @@ def test_torch_interop(tmp_path):
     for k, v in sd.items():
         ref = v.detach().cpu().numpy()
         assert type(out[k]) is Tensor
-        assert np.asarray(out[k].data).dtype == ref.dtype and out[k].shape == tuple(ref.shape)
+        assert np.asarray(out[k]._data).dtype == ref.dtype and out[k].shape == tuple(ref.shape)
         np.testing.assert_array_equal(out[k].numpy(), ref)
     # bfloat16 (no NumPy dtype) widens exactly to float32
     bf = torch.randn(3, 5).to(torch.bfloat16)
     torch_save_file({"bf": bf}, str(p))
     got = load(p)["bf"]
-    assert np.asarray(got.data).dtype == np.float32
+    assert np.asarray(got._data).dtype == np.float32
     np.testing.assert_array_equal(got.numpy(), bf.float().numpy())

@@ -32,6 +32,12 @@ from .ops import (  # noqa: F401
     softmax, split, sqrt, square, squeeze, stack, std, sub, subtract, sum, tanh, transpose, unbind,
     unsqueeze, var, var_mean, where,
 )
+from .ops.pointwise import *  # noqa: F401,F403,E402
+from .ops.sorting import *  # noqa: F401,F403,E402
+from .ops.layout import *  # noqa: F401,F403,E402
+from .ops.scatter import *  # noqa: F401,F403,E402
+from .ops.einsum import *  # noqa: F401,F403,E402
+from . import linalg  # noqa: F401,E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from . import autograd  # noqa: F401
 from .serialization import load, save  # noqa: F401

@@ -66,7 +66,7 @@ def accuracy(model, x, y, batch_size=1024):
     with nerve.no_grad():
         for i in range(0, len(x), batch_size):
             logits = model(nerve.from_numpy(x[i:i + batch_size]))
-            correct += int((logits.data.argmax(1) == y[i:i + batch_size]).sum())
+            correct += int((logits._data.argmax(1) == y[i:i + batch_size]).sum())
     model.train()
     return correct / max(len(x), 1)
 

@@ -20,10 +20,10 @@ def _float_dtype(dtype):
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """Build a tensor from data (always copies). Python floats become float32."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     t = Tensor(data, dtype=dtype, device=device)
-    if t.data is data or (isinstance(data, np.ndarray) and np.shares_memory(t.data, data)):
-        t.data = t.data.copy()
+    if t._data is data or (isinstance(data, np.ndarray) and np.shares_memory(t._data, data)):
+        t._data = t._data.copy()
     if requires_grad:
         t.requires_grad_(True)
     return t

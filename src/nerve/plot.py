@@ -53,7 +53,7 @@ def _save(fig, path):
 
 def _to_numpy(x):
     """A NumPy array from a Tensor (CPU or CUDA), array or nested lists."""
-    data = getattr(x, "data", x)
+    data = getattr(x, "_data", x)
     if hasattr(data, "get") and not isinstance(data, np.ndarray):  # CuPy
         data = data.get()
     return np.asarray(data)

@@ -149,7 +149,7 @@ class _Encoder:
     def encode(self, obj, path: list[str]) -> dict:
         Tensor = self._tensor_cls
         if Tensor is not None and isinstance(obj, Tensor):
-            return self._leaf(obj, _to_numpy(obj.data), path,
+            return self._leaf(obj, _to_numpy(obj._data), path,
                               {"t": "tensor", "rg": bool(obj.requires_grad)})
         if isinstance(obj, np.ndarray):
             return self._leaf(obj, obj, path, {"t": "ndarray"})

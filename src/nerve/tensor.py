@@ -39,13 +39,13 @@ class Tensor:
         tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "__weakref__")
     # Make NumPy defer to Tensor for ``ndarray + Tensor``.
     __array_ufunc__ = None
     __array_priority__ = 1000
 
     def __init__(self, data, dtype=None, device=None, requires_grad=False):
-        self.data = _to_array(data, dtype, device)
+        self._data = _to_array(data, dtype, device)
         self.grad = None
         self._ctx = None
         self.requires_grad = False
@@ -56,7 +56,7 @@ class Tensor:
     def _make(cls, data, requires_grad=False):
         """Wrap a raw array without copying or checking (internal fast path)."""
         t = object.__new__(cls)
-        t.data = data
+        t._data = data
         t.grad = None
         t.requires_grad = requires_grad
         t._ctx = None
@@ -64,20 +64,42 @@ class Tensor:
 
     # ----------------------------------------------------------- properties
     @property
+    def data(self):
+        """A tensor sharing this one's storage, cut from the graph (PyTorch's ``.data``).
+
+        Changes made through it (``p.data.add_(...)``, ``p.data.copy_(...)``) are not
+        recorded and are not seen by autograd's in-place checks; ``.numpy()`` gives the
+        raw array.
+        """
+        t = Tensor._make(self._data)
+        t._untracked = True
+        return t
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Tensor.data must be set to a Tensor, got {type(value).__name__}")
+        if self.requires_grad and value._data.dtype.kind not in "fc":
+            raise RuntimeError(
+                f"data set to a tensor of dtype {value._data.dtype}, but this tensor requires grad "
+                "and needs a floating point dtype")
+        self._data = value._data
+
+    @property
     def shape(self):
-        return self.data.shape
+        return self._data.shape
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def device(self):
-        return B.device_of(self.data)
+        return B.device_of(self._data)
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def is_leaf(self):
@@ -93,55 +115,55 @@ class Tensor:
 
     @property
     def T(self):
-        return _ops.permute(self, tuple(range(self.data.ndim - 1, -1, -1)))
+        return _ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self):
         return _ops.transpose(self, -2, -1)
 
     def size(self, dim=None):
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self._data.shape if dim is None else self._data.shape[dim]
 
     def dim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     def numel(self):
-        return int(self.data.size)
+        return int(self._data.size)
 
     def element_size(self):
-        return self.data.itemsize
+        return self._data.itemsize
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self._data.shape[0]))
 
     __hash__ = object.__hash__
 
     # ------------------------------------------------------- conversions
     def item(self):
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"item(): only one-element tensors can be converted to Python scalars, "
-                f"got shape {tuple(self.data.shape)}")
-        return self.data.item()
+                f"got shape {tuple(self._data.shape)}")
+        return self._data.item()
 
     def numpy(self, *, force=False):
         """The data as a NumPy array (shares memory on the CPU)."""
         if self.requires_grad and _enabled[0] and not force:
             raise RuntimeError(
                 "Can't call numpy() on a Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        d = self.data
+        d = self._data
         return d if isinstance(d, np.ndarray) else B.to_device_array(d, "cpu")
 
     def tolist(self):
-        return B.to_device_array(self.data, "cpu").tolist()
+        return B.to_device_array(self._data, "cpu").tolist()
 
     def __float__(self):
         return float(self.item())
@@ -150,24 +172,24 @@ class Tensor:
         return int(self.item())
 
     def __index__(self):
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.data.item())
+        return int(self._data.item())
 
     def __bool__(self):
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
-                f"Boolean value of Tensor with more than one value is ambiguous (shape {tuple(self.data.shape)}); "
+                f"Boolean value of Tensor with more than one value is ambiguous (shape {tuple(self._data.shape)}); "
                 "use .any() or .all()")
-        return bool(self.data.item())
+        return bool(self._data.item())
 
     def __array__(self, dtype=None, copy=None):
-        a = B.to_device_array(self.data, "cpu")
+        a = B.to_device_array(self._data, "cpu")
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def detach(self):
         """A new tensor sharing the data, cut from the graph."""
-        return Tensor._make(self.data)
+        return Tensor._make(self._data)
 
     def detach_(self):
         self._ctx = None
@@ -181,9 +203,9 @@ class Tensor:
         return self
 
     def requires_grad_(self, requires_grad=True):
-        if requires_grad and self.data.dtype.kind not in "fc":
+        if requires_grad and self._data.dtype.kind not in "fc":
             raise RuntimeError(
-                f"only tensors of floating point dtype can require gradients, got {self.data.dtype}")
+                f"only tensors of floating point dtype can require gradients, got {self._data.dtype}")
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -205,7 +227,7 @@ class Tensor:
             else:
                 dtype = a
         out = self
-        if dtype is not None and B.to_dtype(dtype) != self.data.dtype:
+        if dtype is not None and B.to_dtype(dtype) != self._data.dtype:
             out = _ops.cast(out, B.to_dtype(dtype))
         if device is not None and B.as_device(device) != self.device:
             out = _ops.to_device(out, B.as_device(device))
@@ -219,7 +241,7 @@ class Tensor:
 
     def type(self, dtype=None):
         if dtype is None:
-            return f"nerve.{self.data.dtype.name}"
+            return f"nerve.{self._data.dtype.name}"
         return self.to(dtype)
 
     def float(self):
@@ -244,7 +266,7 @@ class Tensor:
         return self.to(other.dtype)
 
     def is_floating_point(self):
-        return self.data.dtype.kind == "f"
+        return self._data.dtype.kind == "f"
 
     # ------------------------------------------------------------ autograd
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
@@ -261,13 +283,13 @@ class Tensor:
                 "element 0 of tensors does not require grad and does not have a grad_fn: "
                 "did you create the inputs with requires_grad=True and compute outside no_grad()?")
         if gradient is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs; got shape "
-                    f"{tuple(self.data.shape)}: pass gradient= of the same shape")
-            gradient = Tensor._make(B.array_module(self.device).ones_like(self.data))
+                    f"{tuple(self._data.shape)}: pass gradient= of the same shape")
+            gradient = Tensor._make(B.array_module(self.device).ones_like(self._data))
         elif not isinstance(gradient, Tensor):
-            gradient = Tensor(gradient, dtype=self.data.dtype)
+            gradient = Tensor(gradient, dtype=self._data.dtype)
         if gradient.shape != self.shape:
             raise RuntimeError(
                 f"backward: gradient has shape {tuple(gradient.shape)} but the tensor has shape "
@@ -382,70 +404,70 @@ class Tensor:
             raise RuntimeError(
                 f"{name}: a tensor that requires grad is being used in an in-place operation; "
                 "wrap it in `with nerve.no_grad():` (as optimizers and initialisers do)")
-        d = self.data
+        d = self._data
         if isinstance(d, np.generic):   # 0-d op results are NumPy scalars: give them an array to update
-            d = self.data = np.array(d)
+            d = self._data = np.array(d)
         return d
 
     def _operand(self, other):
-        return other.data if isinstance(other, Tensor) else other
+        return other._data if isinstance(other, Tensor) else other
 
     def add_(self, other, alpha=1):
         self._check_inplace("add_")
         o = self._operand(other)
-        self.data += o if alpha == 1 else alpha * o
+        self._data += o if alpha == 1 else alpha * o
         return self
 
     def sub_(self, other, alpha=1):
         self._check_inplace("sub_")
         o = self._operand(other)
-        self.data -= o if alpha == 1 else alpha * o
+        self._data -= o if alpha == 1 else alpha * o
         return self
 
     def mul_(self, other):
         self._check_inplace("mul_")
-        self.data *= self._operand(other)
+        self._data *= self._operand(other)
         return self
 
     def div_(self, other):
         self._check_inplace("div_")
-        self.data /= self._operand(other)
+        self._data /= self._operand(other)
         return self
 
     def clamp_(self, min=None, max=None):
         self._check_inplace("clamp_")
-        np.clip(self.data, min, max, out=self.data)
+        np.clip(self._data, min, max, out=self._data)
         return self
 
     def zero_(self):
         self._check_inplace("zero_")
-        self.data[...] = 0
+        self._data[...] = 0
         return self
 
     def fill_(self, value):
         self._check_inplace("fill_")
-        self.data[...] = value
+        self._data[...] = value
         return self
 
     def copy_(self, src):
         self._check_inplace("copy_")
-        s = src.data if isinstance(src, Tensor) else np.asarray(src)
+        s = src._data if isinstance(src, Tensor) else np.asarray(src)
         try:
-            self.data[...] = s
+            self._data[...] = s
         except ValueError:
             raise RuntimeError(
                 f"copy_: source of shape {tuple(np.shape(s))} cannot be copied into a tensor of shape "
-                f"{tuple(self.data.shape)}") from None
+                f"{tuple(self._data.shape)}") from None
         return self
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         self._check_inplace("uniform_")
-        self.data[...] = B.get_rng(generator).uniform(a, b, self.data.shape)
+        self._data[...] = B.get_rng(generator).uniform(a, b, self._data.shape)
         return self
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         self._check_inplace("normal_")
-        self.data[...] = B.get_rng(generator).normal(mean, std, self.data.shape)
+        self._data[...] = B.get_rng(generator).normal(mean, std, self._data.shape)
         return self
 
     # ------------------------------------------------------------- methods
@@ -620,11 +642,11 @@ class Tensor:
         return _ops.isfinite(self)
 
     def allclose(self, other, rtol=1e-5, atol=1e-8):
-        o = other.data if isinstance(other, Tensor) else other
-        return bool(np.allclose(self.data, o, rtol=rtol, atol=atol))
+        o = other._data if isinstance(other, Tensor) else other
+        return bool(np.allclose(self._data, o, rtol=rtol, atol=atol))
 
     def equal(self, other):
-        return self.data.shape == other.data.shape and bool((self.data == other.data).all())
+        return self._data.shape == other._data.shape and bool((self._data == other._data).all())
 
     # shape
     def reshape(self, *shape):
@@ -657,8 +679,8 @@ class Tensor:
         return _ops.transpose(self, dim0, dim1)
 
     def t(self):
-        if self.data.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, got {self.data.ndim}")
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, got {self._data.ndim}")
         return self.T
 
     def permute(self, *dims):
@@ -699,7 +721,7 @@ class Tensor:
 
     # -------------------------------------------------------------- display
     def __repr__(self):
-        d = B.to_device_array(self.data, "cpu")
+        d = B.to_device_array(self._data, "cpu")
         body = np.array2string(d, separator=", ", prefix="tensor(", precision=4,
                                threshold=1000, edgeitems=3)
         extras = []
@@ -722,7 +744,7 @@ def _to_array(data, dtype=None, device=None):
     """Convert user data to a raw array with nerve's default dtype rules."""
     dtype = B.to_dtype(dtype)
     if isinstance(data, Tensor):
-        arr = data.data
+        arr = data._data
         if dtype is not None and arr.dtype != dtype:
             arr = arr.astype(dtype)
         return B.to_device_array(arr, device) if device is not None else arr
@@ -747,4 +769,7 @@ def _to_array(data, dtype=None, device=None):
 
 _function._Tensor = Tensor
 from . import ops as _ops  # noqa: E402  (ops import Tensor from here)
+for _mod in _ops.EXTRA_MODULES:          # methods of the op families in their own files
+    for _name, _fn in _mod.TENSOR_METHODS.items():
+        setattr(Tensor, _name, _fn)
 from .autograd.engine import run_backward  # noqa: E402

@@ -155,7 +155,7 @@ def _to_np(t):
     if torch is not None and isinstance(t, torch.Tensor):
         return t.detach().numpy()
     if isinstance(t, nerve.Tensor):
-        return np.asarray(t.data)
+        return np.asarray(t._data)
     return np.asarray(t)
 
 
@@ -195,7 +195,7 @@ def check_forward(case):
             if torch is None and op.torch_fn is not None:
                 pytest.skip("PyTorch is not installed and the entry has no NumPy reference")
             pytest.skip("no oracle for this entry (covered by gradcheck)")
-        refs = _outs(op.ref(*[x.data for x in xs]))
+        refs = _outs(op.ref(*[x._data for x in xs]))
     else:
         refs = _outs(op.torch_fn(*_torch_inputs(case, np.float32)))
     assert len(ys) == len(refs), f"{case.id}: {len(ys)} outputs, expected {len(refs)}"
@@ -250,7 +250,7 @@ def check_backward(case):
             assert x.grad is None
             continue
         if t.grad is None:    # PyTorch: unused input, nerve may leave None too
-            assert x.grad is None or not np.any(x.grad.data), f"{case.id}: grad for unused input {i}"
+            assert x.grad is None or not np.any(x.grad._data), f"{case.id}: grad for unused input {i}"
             continue
         assert x.grad is not None, f"{case.id}: input {i} received no gradient"
         assert x.grad.dtype == x.dtype, f"{case.id}: grad dtype {x.grad.dtype} != input dtype {x.dtype}"
@@ -270,7 +270,7 @@ def _grads_of(case, create_graph):
         s = (y * nerve.tensor(g.astype(_to_np(y).dtype))).sum()
         total = s if total is None else total + s
     total.backward(create_graph=create_graph)
-    return [None if x.grad is None else np.array(x.grad.data) for x in xs]
+    return [None if x.grad is None else np.array(x.grad._data) for x in xs]
 
 
 def check_fast_path_matches_graph_path(case):

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import nerve
-from nerve.autograd import Function, GradcheckError, gradcheck, gradgradcheck
+from nerve.autograd import GradcheckError, gradcheck, gradgradcheck
+from nerve.autograd.function import Op
 
 
 def f64(*shape, seed=0, requires_grad=True):
@@ -38,7 +39,7 @@ def test_diamond_graph_counts_each_path_once():
     b = a.exp()
     c = a.sin()
     (b + c).sum().backward()
-    expected = 2 * (np.exp(2 * x.data) + np.cos(2 * x.data))
+    expected = 2 * (np.exp(2 * x._data) + np.cos(2 * x._data))
     np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-6)
 
 
@@ -99,8 +100,8 @@ def test_backward_inputs_restricts_accumulation():
     b = nerve.tensor([3.0, 4.0], requires_grad=True)
     h = a * b
     (h * h).sum().backward(inputs=[a, h])
-    np.testing.assert_allclose(a.grad.numpy(), 2 * (a.data * b.data) * b.data)
-    np.testing.assert_allclose(h.grad.numpy(), 2 * h.data)
+    np.testing.assert_allclose(a.grad.numpy(), 2 * (a._data * b._data) * b._data)
+    np.testing.assert_allclose(h.grad.numpy(), 2 * h._data)
     assert b.grad is None
     c = nerve.tensor(2.0, requires_grad=True)
     (c * 3).backward(inputs=c)
@@ -263,7 +264,7 @@ def test_detach_cuts_the_graph_and_shares_data():
     y = x * 2
     d = y.detach()
     assert not d.requires_grad and d.grad_fn is None
-    assert np.shares_memory(d.data, y.data)
+    assert np.shares_memory(d._data, y._data)
     z = (d * x).sum()
     z.backward()
     np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])   # d treated as a constant
@@ -294,9 +295,9 @@ def test_int_and_bool_results_do_not_require_grad():
 def test_second_derivative_of_cube_is_6x():
     x = nerve.tensor([-1.5, 0.5, 2.0], dtype=nerve.float64, requires_grad=True)
     (g,) = nerve.autograd.grad((x ** 3).sum(), x, create_graph=True)
-    np.testing.assert_allclose(g.numpy(force=True), 3 * x.data ** 2)
+    np.testing.assert_allclose(g.numpy(force=True), 3 * x._data ** 2)
     (h,) = nerve.autograd.grad(g.sum(), x)
-    np.testing.assert_allclose(h.numpy(), 6 * x.data)
+    np.testing.assert_allclose(h.numpy(), 6 * x._data)
 
 
 def test_second_derivative_of_sin_is_minus_sin():
@@ -305,10 +306,10 @@ def test_second_derivative_of_sin_is_minus_sin():
     y.backward(create_graph=True)
     g = x.grad
     assert g.requires_grad
-    np.testing.assert_allclose(g.detach().numpy(), np.cos(x.data))
+    np.testing.assert_allclose(g.detach().numpy(), np.cos(x._data))
     x.grad = None
     g.sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), -np.sin(x.data))
+    np.testing.assert_allclose(x.grad.numpy(), -np.sin(x._data))
 
 
 def test_third_derivative_of_exp():
@@ -327,9 +328,9 @@ def test_hessian_vector_product_of_quadratic_form():
     A = A.double()
     f = x @ (A @ x)
     (g,) = nerve.autograd.grad(f, x, create_graph=True)
-    np.testing.assert_allclose(g.detach().numpy(), (A.data + A.data.T) @ x.data, rtol=1e-10)
+    np.testing.assert_allclose(g.detach().numpy(), (A._data + A._data.T) @ x._data, rtol=1e-10)
     (hv,) = nerve.autograd.grad((g * v).sum(), x)
-    np.testing.assert_allclose(hv.numpy(), (A.data + A.data.T) @ v.data, rtol=1e-10)
+    np.testing.assert_allclose(hv.numpy(), (A._data + A._data.T) @ v._data, rtol=1e-10)
 
 
 def test_create_graph_gradient_of_gradient_norm():
@@ -340,7 +341,7 @@ def test_create_graph_gradient_of_gradient_norm():
     (gx,) = nerve.autograd.grad(loss, x, create_graph=True)
     pen = (gx ** 2).sum()                             # 4 w^4 x^2
     pen.backward()
-    np.testing.assert_allclose(w.grad.numpy(), 16 * w.data ** 3 * x.data ** 2)
+    np.testing.assert_allclose(w.grad.numpy(), 16 * w._data ** 3 * x._data ** 2)
 
 
 # ------------------------------------------------------------ autograd.grad
@@ -359,7 +360,7 @@ def test_grad_of_non_leaf_input_and_grad_outputs():
     h = x * 2
     y = (h ** 2).sum()
     (gh,) = nerve.autograd.grad(y, h, retain_graph=True)
-    np.testing.assert_allclose(gh.numpy(), 2 * h.data)
+    np.testing.assert_allclose(gh.numpy(), 2 * h._data)
     (gx,) = nerve.autograd.grad(h, x, grad_outputs=nerve.tensor([1.0, 10.0]))
     np.testing.assert_allclose(gx.numpy(), [2.0, 20.0])
 
@@ -386,9 +387,9 @@ def test_retain_grad_of_non_leaf():
     m = h * h
     y = m.sum()
     y.backward()
-    np.testing.assert_allclose(h.grad.numpy(), 2 * h.data)
+    np.testing.assert_allclose(h.grad.numpy(), 2 * h._data)
     assert m.grad is None                  # not retained
-    np.testing.assert_allclose(x.grad.numpy(), 18 * x.data)
+    np.testing.assert_allclose(x.grad.numpy(), 18 * x._data)
 
 
 def test_retained_grads_do_not_alias():
@@ -397,7 +398,7 @@ def test_retained_grads_do_not_alias():
     a.retain_grad()
     b.retain_grad()
     (a + b).sum().backward()
-    assert not np.shares_memory(a.grad.data, b.grad.data)
+    assert not np.shares_memory(a.grad._data, b.grad._data)
     with nerve.no_grad():
         a.grad.mul_(0)
     np.testing.assert_allclose(b.grad.numpy(), [1.0, 1.0])
@@ -409,9 +410,9 @@ def test_leaf_grads_do_not_alias():
     b = nerve.tensor([3.0, 4.0], requires_grad=True)
     (a + b).sum().backward()
     assert a.grad is not b.grad
-    assert not np.shares_memory(a.grad.data, b.grad.data)
-    a.grad.data[0] = 100.0
-    assert b.grad.data[0] == 1.0
+    assert not np.shares_memory(a.grad._data, b.grad._data)
+    a.grad._data[0] = 100.0
+    assert b.grad._data[0] == 1.0
 
 
 def test_leaf_grads_do_not_alias_with_broadcast_and_views():
@@ -420,30 +421,30 @@ def test_leaf_grads_do_not_alias_with_broadcast_and_views():
     c = nerve.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
     y = a + b + c
     y.backward(nerve.ones(2, 3))
-    grads = [a.grad.data, b.grad.data, c.grad.data]
+    grads = [a.grad._data, b.grad._data, c.grad._data]
     for i in range(3):
         for j in range(i + 1, 3):
             assert not np.shares_memory(grads[i], grads[j])
-    c.grad.data[...] = 7.0
+    c.grad._data[...] = 7.0
     np.testing.assert_allclose(a.grad.numpy(), [[2.0, 2.0, 2.0]])
     # a reshape backward hands a view of the upstream gradient to the leaf: it must be copied
     x = nerve.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
     g = nerve.tensor([[1.0, 2.0], [3.0, 4.0]])
     x.reshape(2, 2).backward(g)
-    assert not np.shares_memory(x.grad.data, g.data)
-    x.grad.data[0] = 50.0
-    assert g.data[0, 0] == 1.0
+    assert not np.shares_memory(x.grad._data, g._data)
+    x.grad._data[0] = 50.0
+    assert g._data[0, 0] == 1.0
 
 
 def test_leaf_backward_does_not_alias_the_given_gradient():
     x = nerve.tensor([1.0, 2.0], requires_grad=True)
     g = nerve.tensor([5.0, 6.0])
     x.backward(g)
-    assert not np.shares_memory(x.grad.data, g.data)
+    assert not np.shares_memory(x.grad._data, g._data)
     y = nerve.tensor([1.0, 2.0], requires_grad=True)
     g2 = nerve.tensor([1.0, 1.0])
     (y + 0).backward(g2)
-    assert not np.shares_memory(y.grad.data, g2.data)
+    assert not np.shares_memory(y.grad._data, g2._data)
 
 
 def test_grad_dtype_matches_parameter_dtype():
@@ -461,7 +462,7 @@ def test_grad_of_scalar_parameter_is_an_array_that_can_be_zeroed():
     w = nerve.tensor(2.0, requires_grad=True)
     x = nerve.tensor(3.0)
     (w * x).backward()
-    assert isinstance(w.grad.data, np.ndarray) and w.grad.data.shape == ()
+    assert isinstance(w.grad._data, np.ndarray) and w.grad._data.shape == ()
     w.grad.zero_()
     assert w.grad.item() == 0.0
 
@@ -475,7 +476,7 @@ def test_grad_assignable_and_clearable():
 
 
 # ------------------------------------------------------------ gradcheck itself
-class WrongSquare(Function):
+class WrongSquare(Op):
     """x ** 2 with a deliberately wrong backward (x instead of 2x)."""
 
     def forward(self, x):
@@ -485,7 +486,7 @@ class WrongSquare(Function):
         return g * self.inputs[0]
 
 
-class RightSquare(Function):
+class RightSquare(Op):
     def forward(self, x):
         return x * x
 
@@ -513,12 +514,12 @@ def test_gradcheck_names_the_input_with_the_wrong_gradient():
 
 
 def test_gradcheck_detects_wrong_second_derivative():
-    class ConstSlope(Function):
+    class ConstSlope(Op):
         def forward(self, x):
             return x * x
 
         def backward(self, g):   # right value, but 2 * x.detach(): the second derivative is lost
-            return g * nerve.tensor(2 * self.inputs[0].data)
+            return g * nerve.tensor(2 * self.inputs[0]._data)
     x = f64(3)
     assert gradcheck(lambda t: ConstSlope()(t), (x,))
     with pytest.raises(GradcheckError):
@@ -539,5 +540,5 @@ def test_gradcheck_warns_for_float32():
 def test_gradcheck_on_non_contiguous_input():
     base = nerve.tensor(np.random.default_rng(0).standard_normal((3, 4)))
     x = base.T.detach().requires_grad_()     # a transposed (non C-contiguous) view
-    assert not x.data.flags.c_contiguous
+    assert not x._data.flags.c_contiguous
     assert gradcheck(lambda t: (t * t).sum(1), (x,))

@@ -46,16 +46,16 @@ def test_tensor_copies_but_from_numpy_and_as_tensor_share():
     a = np.array([1.0, 2.0])
     t = nerve.tensor(a)
     a[0] = 9.0
-    assert t.data[0] == 1.0
+    assert t._data[0] == 1.0
     f = nerve.from_numpy(a)
     a[1] = 7.0
-    assert f.data[1] == 7.0 and f.dtype == nerve.float64
-    f.data[0] = -1.0
+    assert f._data[1] == 7.0 and f.dtype == nerve.float64
+    f._data[0] = -1.0
     assert a[0] == -1.0
     s = nerve.as_tensor(a)
-    assert np.shares_memory(s.data, a)
+    assert np.shares_memory(s._data, a)
     t2 = nerve.tensor(t)
-    assert not np.shares_memory(t2.data, t.data)
+    assert not np.shares_memory(t2._data, t._data)
     with pytest.raises(TypeError, match="numpy.ndarray"):
         nerve.from_numpy([1.0, 2.0])
 
@@ -102,11 +102,11 @@ def test_arange_and_linspace():
 
 def test_random_creation_shapes_ranges_and_dtypes():
     r = nerve.rand(1000)
-    assert r.dtype == nerve.float32 and 0 <= r.data.min() and r.data.max() < 1
+    assert r.dtype == nerve.float32 and 0 <= r._data.min() and r._data.max() < 1
     n = nerve.randn(2, 3, dtype=nerve.float64)
     assert n.shape == (2, 3) and n.dtype == nerve.float64
     i = nerve.randint(3, 7, (100,))
-    assert i.dtype == nerve.int64 and i.data.min() >= 3 and i.data.max() < 7
+    assert i.dtype == nerve.int64 and i._data.min() >= 3 and i._data.max() < 7
     assert nerve.randint(5, size=(2, 2)).shape == (2, 2)
     p = nerve.randperm(6)
     assert sorted(p.tolist()) == list(range(6))
@@ -156,7 +156,7 @@ def test_item_numpy_tolist():
     with pytest.raises(ValueError, match=r"only one-element tensors.*\(1, 2\)"):
         t.item()
     n = t.numpy()
-    assert isinstance(n, np.ndarray) and np.shares_memory(n, t.data)
+    assert isinstance(n, np.ndarray) and np.shares_memory(n, t._data)
     assert float(nerve.tensor(2.5)) == 2.5 and int(nerve.tensor(3)) == 3
     assert [10, 20, 30][nerve.tensor(1)] == 20
 
@@ -190,7 +190,7 @@ def test_shape_helpers():
     assert x.dim() == x.ndim == 3 and x.numel() == 24 and nerve.numel(x) == 24
     assert len(x) == 2 and [t.shape for t in x] == [(3, 4), (3, 4)]
     assert x.element_size() == 4
-    assert nerve.is_tensor(x) and not nerve.is_tensor(x.data)
+    assert nerve.is_tensor(x) and not nerve.is_tensor(x._data)
     with pytest.raises(TypeError, match="0-d"):
         len(nerve.tensor(1.0))
     assert x.is_floating_point() and not nerve.arange(2).is_floating_point()
@@ -330,12 +330,12 @@ def test_inplace_ops_under_no_grad_and_error_without():
 
 def test_inplace_ops_keep_data_object_and_dtype():
     x = nerve.zeros(3)
-    d = x.data
+    d = x._data
     x.add_(1.5).mul_(2).uniform_(-1, 1).normal_(0, 0.01)
-    assert x.data is d and x.dtype == nerve.float32
+    assert x._data is d and x.dtype == nerve.float32
     assert np.all(np.abs(x.numpy()) < 1)
     u = nerve.zeros(1000).uniform_(2.0, 3.0)
-    assert 2.0 <= u.data.min() and u.data.max() < 3.0
+    assert 2.0 <= u._data.min() and u._data.max() < 3.0
 
 
 def test_inplace_on_scalar_op_result():

@@ -38,11 +38,11 @@ def test_module_forward_and_backward_match_torch(name, args, kwargs):
     x, tx = nerve.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
     # a non-leaf input, as after a Linear layer (PyTorch forbids in-place ops on leaves that need grad)
     y, ty = m(x * 1.0), tm(tx * 1.0)
-    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(y._data, ty.detach().numpy(), rtol=1e-5, atol=1e-6)
     seed = np.random.default_rng(1).standard_normal(a.shape).astype(np.float32)
     y.backward(nerve.tensor(seed))
     ty.backward(torch.tensor(seed))
-    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(x.grad._data, tx.grad.numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_modules_have_no_parameters_and_keep_pytorch_attributes():
@@ -63,7 +63,7 @@ def test_inplace_module_without_grad_overwrites_input():
 def test_softmax_module_without_dim_warns():
     with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
         y = nn.Softmax()(nerve.randn(2, 3))
-    np.testing.assert_allclose(y.data.sum(1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(y._data.sum(1), 1.0, rtol=1e-6)
 
 
 def test_bad_constructor_arguments():

@@ -24,8 +24,8 @@ def _torch_twins(params):
     torch = pytest.importorskip("torch")
     out = []
     for p in params:
-        t = torch.nn.Parameter(torch.from_numpy(p.data.copy()))
-        t.grad = torch.from_numpy(p.grad.data.copy())
+        t = torch.nn.Parameter(torch.from_numpy(p._data.copy()))
+        t.grad = torch.from_numpy(p.grad._data.copy())
         out.append(t)
     return out
 
@@ -41,24 +41,24 @@ def test_clip_grad_norm_matches_torch(norm_type, max_norm):
     assert isinstance(total, nerve.Tensor) and total.shape == () and total.dtype == np.float32
     np.testing.assert_allclose(total.item(), ttotal.item(), rtol=1e-5)
     for p, t in zip(params, tparams):
-        np.testing.assert_allclose(p.grad.data, t.grad.numpy(), rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(p.grad._data, t.grad.numpy(), rtol=1e-5, atol=1e-7)
 
 
 def test_clip_grad_norm_formula():
     params = _params_with_grads(scale=10.0)
-    before = [p.grad.data.copy() for p in params]
+    before = [p.grad._data.copy() for p in params]
     expected = math.sqrt(sum(float((g.astype(np.float64) ** 2).sum()) for g in before))
     total = utils.clip_grad_norm_(iter(params), max_norm=1.0)      # a generator is fine
     np.testing.assert_allclose(total.item(), expected, rtol=1e-5)
-    after = math.sqrt(sum(float((p.grad.data.astype(np.float64) ** 2).sum()) for p in params))
+    after = math.sqrt(sum(float((p.grad._data.astype(np.float64) ** 2).sum()) for p in params))
     np.testing.assert_allclose(after, 1.0, rtol=1e-4)
     for p, g in zip(params, before):                     # direction unchanged
-        np.testing.assert_allclose(p.grad.data, g / (expected + 1e-6), rtol=1e-5)
+        np.testing.assert_allclose(p.grad._data, g / (expected + 1e-6), rtol=1e-5)
     small = _params_with_grads(scale=1e-3)
-    keep = [p.grad.data.copy() for p in small]
+    keep = [p.grad._data.copy() for p in small]
     utils.clip_grad_norm_(small, max_norm=1.0)
     for p, g in zip(small, keep):
-        np.testing.assert_array_equal(p.grad.data, g)
+        np.testing.assert_array_equal(p.grad._data, g)
 
 
 def test_clip_grad_norm_edge_cases():
@@ -66,7 +66,7 @@ def test_clip_grad_norm_edge_cases():
     assert utils.clip_grad_norm_([p], 1.0).item() == 0.0          # no gradients: norm 0
     p.grad = nerve.tensor([3.0, 4.0, 0.0])
     assert utils.clip_grad_norm_(p, 1.0).item() == pytest.approx(5.0)   # a single tensor
-    np.testing.assert_allclose(p.grad.data, [0.6, 0.8, 0.0], rtol=1e-5)
+    np.testing.assert_allclose(p.grad._data, [0.6, 0.8, 0.0], rtol=1e-5)
     p.grad = nerve.tensor([np.nan, 1.0, 1.0])
     with pytest.raises(RuntimeError, match="non-finite"):
         utils.clip_grad_norm_(p, 1.0, error_if_nonfinite=True)
@@ -80,10 +80,10 @@ def test_clip_grad_norm_edge_cases():
 def test_get_total_norm_and_clip_grads_with_norm():
     params = _params_with_grads()
     total = utils.get_total_norm([p.grad for p in params], norm_type=2.0)
-    flat = np.concatenate([p.grad.data.ravel() for p in params])
+    flat = np.concatenate([p.grad._data.ravel() for p in params])
     np.testing.assert_allclose(total.item(), np.linalg.norm(flat), rtol=1e-6)
     utils.clip_grads_with_norm_(params, 0.1, total)
-    flat2 = np.concatenate([p.grad.data.ravel() for p in params])
+    flat2 = np.concatenate([p.grad._data.ravel() for p in params])
     np.testing.assert_allclose(np.linalg.norm(flat2), 0.1, rtol=1e-4)
 
 
@@ -94,22 +94,22 @@ def test_clip_grad_value_matches_torch():
     assert utils.clip_grad_value_(params, 0.7) is None
     torch.nn.utils.clip_grad_value_(tparams, 0.7)
     for p, t in zip(params, tparams):
-        assert np.abs(p.grad.data).max() <= 0.7
-        np.testing.assert_array_equal(p.grad.data, t.grad.numpy())
+        assert np.abs(p.grad._data).max() <= 0.7
+        np.testing.assert_array_equal(p.grad._data, t.grad.numpy())
 
 
 def test_clip_grad_value_formula():
     p = nn.Parameter(nerve.zeros(4))
     p.grad = nerve.tensor([-3.0, -0.1, 0.2, 5.0])
     utils.clip_grad_value_([p], 1.0)
-    np.testing.assert_array_equal(p.grad.data, np.array([-1.0, -0.1, 0.2, 1.0], np.float32))
+    np.testing.assert_array_equal(p.grad._data, np.array([-1.0, -0.1, 0.2, 1.0], np.float32))
 
 
 def test_clip_inside_a_training_step():
     model = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 1))
     (model(nerve.randn(8, 3)) * 1000).sum().backward()
     utils.clip_grad_norm_(model.parameters(), 2.0)
-    total = math.sqrt(sum(float((p.grad.data.astype(np.float64) ** 2).sum()) for p in model.parameters()))
+    total = math.sqrt(sum(float((p.grad._data.astype(np.float64) ** 2).sum()) for p in model.parameters()))
     assert total == pytest.approx(2.0, rel=1e-4)
 
 
@@ -117,13 +117,13 @@ def test_parameters_to_vector_roundtrip():
     model = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2))
     vec = utils.parameters_to_vector(model.parameters())
     assert vec.shape == (3 * 4 + 4 + 4 * 2 + 2,)
-    np.testing.assert_array_equal(vec.data[:12], model[0].weight.data.ravel())
+    np.testing.assert_array_equal(vec._data[:12], model[0].weight._data.ravel())
     vec.sum().backward()                                    # differentiable
-    assert all((p.grad.data == 1).all() for p in model.parameters())
-    arrays = [p.data for p in model.parameters()]
+    assert all((p.grad._data == 1).all() for p in model.parameters())
+    arrays = [p._data for p in model.parameters()]
     utils.vector_to_parameters(nerve.arange(vec.shape[0]).float(), model.parameters())
-    np.testing.assert_array_equal(model[0].bias.data, np.arange(12, 16))
-    assert all(p.data is a for p, a in zip(model.parameters(), arrays))    # copied in place
+    np.testing.assert_array_equal(model[0].bias._data, np.arange(12, 16))
+    assert all(p._data is a for p, a in zip(model.parameters(), arrays))    # copied in place
     with pytest.raises(TypeError, match="expected nerve.Tensor"):
         utils.vector_to_parameters(np.zeros(26), model.parameters())
     with pytest.raises(ValueError, match="26 values"):
@@ -134,5 +134,5 @@ def test_parameters_to_vector_matches_torch():
     torch = pytest.importorskip("torch")
     m, tm = nn.Linear(3, 2), torch.nn.Linear(3, 2)
     m.load_state_dict({k: v.numpy() for k, v in tm.state_dict().items()})
-    np.testing.assert_array_equal(utils.parameters_to_vector(m.parameters()).data,
+    np.testing.assert_array_equal(utils.parameters_to_vector(m.parameters())._data,
                                   torch.nn.utils.parameters_to_vector(tm.parameters()).detach().numpy())

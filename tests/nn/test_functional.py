@@ -45,12 +45,12 @@ def _check_against_torch(nfn, tfn, a, rtol=1e-5, atol=1e-6):
     x, tx = _pair(a)
     y, ty = nfn(x), tfn(tx)
     assert y.shape == tuple(ty.shape)
-    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(y._data, ty.detach().numpy(), rtol=rtol, atol=atol)
     seed = np.random.default_rng(1).standard_normal(y.shape).astype(a.dtype)
     y.backward(nerve.tensor(seed))
     ty.backward(torch.tensor(seed))
-    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=rtol, atol=atol)
-    assert np.isfinite(y.data).all() and np.isfinite(x.grad.data).all()
+    np.testing.assert_allclose(x.grad._data, tx.grad.numpy(), rtol=rtol, atol=atol)
+    assert np.isfinite(y._data).all() and np.isfinite(x.grad._data).all()
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
@@ -89,10 +89,10 @@ def test_kink_gradients_follow_pytorch():
     assert x.grad.tolist() == [0.0, 0.0, 0.0]
     x.grad = None
     F.leaky_relu(x, 0.3).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [0.3] * 3)
+    np.testing.assert_allclose(x.grad._data, [0.3] * 3)
     x.grad = None
     F.elu(x, alpha=0.25).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [0.25] * 3)
+    np.testing.assert_allclose(x.grad._data, [0.25] * 3)
     h = nerve.tensor([-1.0, 1.0, 0.0, 6.0], requires_grad=True)
     F.hardtanh(h).sum().backward()
     assert h.grad.tolist() == [0.0, 0.0, 1.0, 0.0]
@@ -115,7 +115,7 @@ def test_softmax_without_dim_warns_and_uses_pytorch_default():
         y = F.softmax(nerve.tensor(a))
     with pytest.warns(UserWarning):
         ty = TF.softmax(torch.tensor(a))
-    np.testing.assert_allclose(y.data, ty.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(y._data, ty.numpy(), rtol=1e-6)
 
 
 def test_softmax_dtype_argument():
@@ -130,11 +130,11 @@ def test_softmax_dtype_argument():
                                 lambda x, inplace: F.hardtanh(x, -1.0, 1.0, inplace)])
 def test_inplace_overwrites_untracked_input(fn):
     a = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32) * 4
-    expected = fn(nerve.tensor(a), False).data
+    expected = fn(nerve.tensor(a), False)._data
     x = nerve.tensor(a.copy())
     y = fn(x, True)
     assert y is x
-    np.testing.assert_allclose(x.data, expected, rtol=1e-6)
+    np.testing.assert_allclose(x._data, expected, rtol=1e-6)
 
 
 def test_inplace_on_tracked_input_is_out_of_place_with_correct_grad():
@@ -144,29 +144,29 @@ def test_inplace_on_tracked_input_is_out_of_place_with_correct_grad():
     y = F.relu(h, inplace=True)
     y.sum().backward()
     assert x.grad.tolist() == [0.0, 2.0, 0.0, 2.0]
-    assert h.data.tolist() == [-2.0, 4.0, -6.0, 8.0]
+    assert h._data.tolist() == [-2.0, 4.0, -6.0, 8.0]
 
 
 # ------------------------------------------------------------------ dropout
 def test_dropout_drops_fraction_p_and_scales_the_rest():
     x = nerve.ones(200, 100, requires_grad=True)
     y = F.dropout(x, p=0.3)
-    kept = y.data != 0
+    kept = y._data != 0
     assert abs(kept.mean() - 0.7) < 0.01
-    np.testing.assert_allclose(y.data[kept], 1 / 0.7, rtol=1e-6)
+    np.testing.assert_allclose(y._data[kept], 1 / 0.7, rtol=1e-6)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, y.data)      # gradient is the same mask * scale
+    np.testing.assert_allclose(x.grad._data, y._data)      # gradient is the same mask * scale
     assert y.dtype == nerve.float32
 
 
 def test_dropout_is_reproducible_with_manual_seed():
     x = nerve.ones(10, 10)
     nerve.manual_seed(7)
-    a = F.dropout(x, 0.5).data.copy()
+    a = F.dropout(x, 0.5)._data.copy()
     nerve.manual_seed(7)
-    b = F.dropout(x, 0.5).data
+    b = F.dropout(x, 0.5)._data
     assert np.array_equal(a, b)
-    assert not np.array_equal(a, F.dropout(x, 0.5).data)
+    assert not np.array_equal(a, F.dropout(x, 0.5)._data)
 
 
 def test_dropout_identity_cases_and_p_one():
@@ -174,15 +174,15 @@ def test_dropout_identity_cases_and_p_one():
     assert F.dropout(x, 0.5, training=False) is x
     assert F.dropout(x, 0.0) is x
     y = F.dropout(x, 1.0)
-    assert (y.data == 0).all()
+    assert (y._data == 0).all()
     y.sum().backward()
-    assert (x.grad.data == 0).all()
+    assert (x.grad._data == 0).all()
 
 
 def test_dropout_inplace_without_grad():
     x = nerve.ones(50, 50)
     y = F.dropout(x, 0.5, inplace=True)
-    assert y is x and (x.data == 0).any() and (x.data == 2).any()
+    assert y is x and (x._data == 0).any() and (x._data == 2).any()
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5])
@@ -196,7 +196,7 @@ def test_reexports_linear_one_hot_pad():
     rng = np.random.default_rng(0)
     x, w, b = (rng.standard_normal(s).astype(np.float32) for s in ((2, 3), (4, 3), (4,)))
     y = F.linear(nerve.tensor(x), nerve.tensor(w), nerve.tensor(b))
-    np.testing.assert_allclose(y.data, TF.linear(*map(torch.tensor, (x, w, b))).numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(y._data, TF.linear(*map(torch.tensor, (x, w, b))).numpy(), rtol=1e-5, atol=1e-6)
     oh = F.one_hot(nerve.tensor([0, 2, 1]), 3)
     assert oh.tolist() == TF.one_hot(torch.tensor([0, 2, 1]), 3).tolist()
     p = F.pad(nerve.tensor(x), (1, 2))

@@ -46,21 +46,21 @@ def test_fans():
 
 def test_uniform_normal_constant():
     w = _w(N_OUT, N_IN)
-    arr = w.data
-    assert init.uniform_(w, -2.0, 3.0) is w and w.data is arr          # in place, returns it
-    assert w.data.min() >= -2 and w.data.max() <= 3
-    np.testing.assert_allclose(w.data.mean(), 0.5, atol=0.02)
-    np.testing.assert_allclose(w.data.std(), 5 / math.sqrt(12), rtol=0.01)
+    arr = w._data
+    assert init.uniform_(w, -2.0, 3.0) is w and w._data is arr          # in place, returns it
+    assert w._data.min() >= -2 and w._data.max() <= 3
+    np.testing.assert_allclose(w._data.mean(), 0.5, atol=0.02)
+    np.testing.assert_allclose(w._data.std(), 5 / math.sqrt(12), rtol=0.01)
     init.normal_(w, 1.0, 0.5)
-    np.testing.assert_allclose(w.data.mean(), 1.0, atol=0.01)
-    np.testing.assert_allclose(w.data.std(), 0.5, rtol=0.01)
+    np.testing.assert_allclose(w._data.mean(), 1.0, atol=0.01)
+    np.testing.assert_allclose(w._data.std(), 0.5, rtol=0.01)
     assert w.dtype == np.float32 and w.requires_grad
     init.constant_(w, 0.25)
-    assert (w.data == 0.25).all()
+    assert (w._data == 0.25).all()
     init.ones_(w)
-    assert (w.data == 1).all()
+    assert (w._data == 1).all()
     init.zeros_(w)
-    assert not w.data.any()
+    assert not w._data.any()
 
 
 def test_xavier():
@@ -68,22 +68,22 @@ def test_xavier():
     std = math.sqrt(2 / (N_IN + N_OUT))
     init.xavier_uniform_(w, gain=2.0)
     bound = 2.0 * math.sqrt(3) * std
-    assert np.abs(w.data).max() <= bound and np.abs(w.data).max() > 0.99 * bound
-    np.testing.assert_allclose(w.data.std(), 2.0 * std, rtol=0.01)
+    assert np.abs(w._data).max() <= bound and np.abs(w._data).max() > 0.99 * bound
+    np.testing.assert_allclose(w._data.std(), 2.0 * std, rtol=0.01)
     init.xavier_normal_(w)
-    np.testing.assert_allclose(w.data.std(), std, rtol=0.01)
-    assert abs(w.data.mean()) < 0.02 * std
+    np.testing.assert_allclose(w._data.std(), std, rtol=0.01)
+    assert abs(w._data.mean()) < 0.02 * std
 
 
 @pytest.mark.parametrize("mode,fan", [("fan_in", N_IN * 9), ("fan_out", N_OUT * 9)])
 def test_kaiming(mode, fan):
     w = _w(N_OUT, N_IN, 3, 3)
     init.kaiming_normal_(w, mode=mode, nonlinearity="relu")
-    np.testing.assert_allclose(w.data.std(), math.sqrt(2 / fan), rtol=0.01)
+    np.testing.assert_allclose(w._data.std(), math.sqrt(2 / fan), rtol=0.01)
     init.kaiming_uniform_(w, a=0.1, mode=mode)        # leaky_relu by default
     bound = math.sqrt(2 / (1 + 0.01)) * math.sqrt(3 / fan)
-    assert np.abs(w.data).max() <= bound * (1 + 1e-6) and np.abs(w.data).max() > 0.99 * bound
-    np.testing.assert_allclose(w.data.std(), bound / math.sqrt(3), rtol=0.01)
+    assert np.abs(w._data).max() <= bound * (1 + 1e-6) and np.abs(w._data).max() > 0.99 * bound
+    np.testing.assert_allclose(w._data.std(), bound / math.sqrt(3), rtol=0.01)
 
 
 def test_kaiming_errors_and_empty():
@@ -99,7 +99,7 @@ def test_trunc_normal():
     w = _w(N_OUT, N_IN)
     mean, std, a, b = 0.5, 2.0, -1.0, 3.0
     init.trunc_normal_(w, mean, std, a, b)
-    d = w.data.astype(np.float64)
+    d = w._data.astype(np.float64)
     assert d.min() >= a and d.max() <= b
     # moments of the truncated normal
     al, be = (a - mean) / std, (b - mean) / std
@@ -111,7 +111,7 @@ def test_trunc_normal():
     np.testing.assert_allclose(d.mean(), tmean, atol=0.01)
     np.testing.assert_allclose(d.std(), math.sqrt(tvar), rtol=0.01)
     init.trunc_normal_(w, std=0.02)                  # the ViT use: bounds far in the tails
-    np.testing.assert_allclose(w.data.std(), 0.02, rtol=0.01)
+    np.testing.assert_allclose(w._data.std(), 0.02, rtol=0.01)
     with pytest.warns(UserWarning, match="more than 2 std"):
         init.trunc_normal_(_w(4, 4), mean=10.0)
 
@@ -120,7 +120,7 @@ def test_orthogonal():
     for shape in [(50, 50), (30, 80), (80, 30), (16, 4, 3, 3)]:
         w = _w(*shape)
         init.orthogonal_(w, gain=1.5)
-        q = w.data.reshape(shape[0], -1).astype(np.float64)
+        q = w._data.reshape(shape[0], -1).astype(np.float64)
         if q.shape[0] <= q.shape[1]:
             np.testing.assert_allclose(q @ q.T, 2.25 * np.eye(q.shape[0]), atol=1e-5)
         else:
@@ -133,12 +133,12 @@ def test_eye_and_dirac():
     w = _w(3, 5)
     init.normal_(w)
     init.eye_(w)
-    np.testing.assert_array_equal(w.data, np.eye(3, 5))
+    np.testing.assert_array_equal(w._data, np.eye(3, 5))
     with pytest.raises(ValueError, match="2 dimensions"):
         init.eye_(_w(2, 2, 2))
     k = _w(4, 2, 3, 3)
     init.dirac_(k)
-    assert k.data.sum() == 2 and k.data[0, 0, 1, 1] == 1 and k.data[1, 1, 1, 1] == 1
+    assert k._data.sum() == 2 and k._data[0, 0, 1, 1] == 1 and k._data[1, 1, 1, 1] == 1
 
 
 def test_dtype_kept_and_works_under_grad_mode():
@@ -153,13 +153,13 @@ def test_dtype_kept_and_works_under_grad_mode():
 
 def test_seed_and_generator_reproducible():
     nerve.manual_seed(11)
-    a = init.normal_(_w(5, 5)).data.copy()
+    a = init.normal_(_w(5, 5))._data.copy()
     nerve.manual_seed(11)
-    b = init.normal_(_w(5, 5)).data.copy()
+    b = init.normal_(_w(5, 5))._data.copy()
     np.testing.assert_array_equal(a, b)
     g1, g2 = nerve.Generator().manual_seed(1), nerve.Generator().manual_seed(1)
-    np.testing.assert_array_equal(init.orthogonal_(_w(6, 6), generator=g1).data,
-                                  init.orthogonal_(_w(6, 6), generator=g2).data)
+    np.testing.assert_array_equal(init.orthogonal_(_w(6, 6), generator=g1)._data,
+                                  init.orthogonal_(_w(6, 6), generator=g2)._data)
 
 
 def test_all_zero_init_gives_identical_hidden_units():
@@ -177,6 +177,6 @@ def test_all_zero_init_gives_identical_hidden_units():
             with nerve.no_grad():
                 for p in model.parameters():
                     p.sub_(0.5 * p.grad)
-    w = model[0].weight.data
+    w = model[0].weight._data
     np.testing.assert_allclose(w, np.broadcast_to(w[0], w.shape), rtol=1e-6)
     assert not np.allclose(w, 0.1)                    # it did train, just symmetrically

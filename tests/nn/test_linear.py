@@ -26,7 +26,7 @@ def test_shapes_and_parameters():
 def test_forward_value():
     fc = nn.Linear(5, 3)
     x = np.random.randn(4, 5).astype(np.float32)
-    np.testing.assert_allclose(fc(nerve.tensor(x)).data, x @ fc.weight.data.T + fc.bias.data, rtol=1e-5)
+    np.testing.assert_allclose(fc(nerve.tensor(x))._data, x @ fc.weight._data.T + fc.bias._data, rtol=1e-5)
 
 
 def test_matches_torch_forward_and_backward():
@@ -37,20 +37,20 @@ def test_matches_torch_forward_and_backward():
     xn = nerve.tensor(x, requires_grad=True)
     xt = torch.tensor(x, requires_grad=True)
     y, yt = fc(xn), tfc(xt)
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(y._data, yt.detach().numpy(), rtol=1e-5, atol=1e-6)
     g = np.random.randn(*y.shape).astype(np.float32)
     y.backward(nerve.tensor(g))
     yt.backward(torch.from_numpy(g))
-    np.testing.assert_allclose(xn.grad.data, xt.grad.numpy(), rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(fc.weight.grad.data, tfc.weight.grad.numpy(), rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(fc.bias.grad.data, tfc.bias.grad.numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(xn.grad._data, xt.grad.numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(fc.weight.grad._data, tfc.weight.grad.numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(fc.bias.grad._data, tfc.bias.grad.numpy(), rtol=1e-5, atol=1e-5)
 
 
 def test_default_init_bounds_and_spread():
     fan_in = 400
     fc = nn.Linear(fan_in, 500)
     bound = 1 / math.sqrt(fan_in)       # kaiming_uniform_(a=sqrt(5)) gives exactly this bound
-    w, b = fc.weight.data, fc.bias.data
+    w, b = fc.weight._data, fc.bias._data
     assert np.abs(w).max() <= bound and np.abs(b).max() <= bound
     assert np.abs(w).max() > 0.99 * bound
     np.testing.assert_allclose(w.std(), bound / math.sqrt(3), rtol=0.02)
@@ -62,10 +62,10 @@ def test_reset_parameters_uses_the_seed():
     a = nn.Linear(4, 4)
     nerve.manual_seed(3)
     b = nn.Linear(4, 4)
-    np.testing.assert_array_equal(a.weight.data, b.weight.data)
-    w = a.weight.data.copy()
+    np.testing.assert_array_equal(a.weight._data, b.weight._data)
+    w = a.weight._data.copy()
     a.reset_parameters()
-    assert not np.array_equal(a.weight.data, w)
+    assert not np.array_equal(a.weight._data, w)
 
 
 def test_errors_name_shapes_and_dtypes():
@@ -88,5 +88,5 @@ def test_trains_a_linear_regression():
         with nerve.no_grad():
             for p in fc.parameters():
                 p.sub_(0.1 * p.grad)
-    np.testing.assert_allclose(fc.weight.data.ravel(), [1.5, -2.0, 0.5], atol=1e-3)
-    np.testing.assert_allclose(fc.bias.data, [0.3], atol=1e-3)
+    np.testing.assert_allclose(fc.weight._data.ravel(), [1.5, -2.0, 0.5], atol=1e-3)
+    np.testing.assert_allclose(fc.bias._data, [0.3], atol=1e-3)

@@ -26,13 +26,13 @@ def _compare(nfn, tfn, arrays, grads, rtol=1e-5, atol=1e-6, consts=()):
     t_c = [None if c is None else torch.tensor(c) for c in consts]
     y, ty = nfn(*n_in, *n_c), tfn(*t_in, *t_c)
     assert y.shape == tuple(ty.shape)
-    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(y._data, ty.detach().numpy(), rtol=rtol, atol=atol)
     if grads:
         seed = _rng(9).standard_normal(y.shape).astype(y.dtype)
         y.backward(nerve.tensor(seed))
         ty.backward(torch.tensor(seed))
         for i in grads:
-            np.testing.assert_allclose(n_in[i].grad.data, t_in[i].grad.numpy(), rtol=rtol, atol=atol,
+            np.testing.assert_allclose(n_in[i].grad._data, t_in[i].grad.numpy(), rtol=rtol, atol=atol,
                                        err_msg=f"gradient of argument {i}")
     return y
 
@@ -81,7 +81,7 @@ def test_regression_loss_gradcheck(name):
     x = nerve.tensor(_rng(1).standard_normal((3, 4)), requires_grad=True)
     d = _rng(2).uniform(0.1, 0.4, (3, 4)) * np.sign(_rng(3).standard_normal((3, 4)))
     d[0] *= 6.0                                          # both sides of the Huber/smooth-L1 switch
-    y = nerve.tensor(x.data + d, requires_grad=True)
+    y = nerve.tensor(x._data + d, requires_grad=True)
     assert gradcheck(lambda a, b: nfn(a, b, reduction="sum"), (x, y))
     assert gradcheck(lambda a, b: nfn(a, b, reduction="none"), (x, y))
 
@@ -125,7 +125,7 @@ def test_bce_with_logits_matches_torch(reduction, weight, pos_weight):
                    lambda a, b, c, d: TF.binary_cross_entropy_with_logits(a, b, c, reduction=reduction,
                                                                           pos_weight=d),
                    [x, y], grads=(0, 1), consts=[w, pw], rtol=2e-5)
-    assert np.isfinite(out.data).all()
+    assert np.isfinite(out._data).all()
 
 
 def test_bce_gradcheck():
@@ -222,7 +222,7 @@ def test_cross_entropy_huge_logits_stay_finite():
     t = np.array([1, 0, 2])
     out = _compare(lambda a, tt: F.cross_entropy(a, tt, label_smoothing=0.1),
                    lambda a, tt: TF.cross_entropy(a, tt, label_smoothing=0.1), [x], grads=(0,), consts=[t])
-    assert np.isfinite(out.data).all()
+    assert np.isfinite(out._data).all()
 
 
 def _count_nodes(y):
@@ -422,8 +422,8 @@ def test_loss_weight_buffers_in_state_dict():
 ])
 def test_nan_input_raises_an_error_naming_the_loss_and_the_culprit(loss_fn, make_target):
     x = nerve.randn(4, 3)
-    x.data[1, 2] = np.nan
-    x.data[0, 0] = np.inf
+    x._data[1, 2] = np.nan
+    x._data[0, 0] = np.inf
     with pytest.raises(FloatingPointError, match=rf"{loss_fn.__name__}: the loss is nan because input "
                                                  r"\(shape \(4, 3\)\) contains 1 NaN and 1 infinite values"):
         loss_fn(x, make_target())
@@ -431,10 +431,10 @@ def test_nan_input_raises_an_error_naming_the_loss_and_the_culprit(loss_fn, make
 
 def test_nan_target_is_named_and_unreduced_or_all_ignored_losses_pass_through_like_torch():
     t = nerve.zeros(2, 2)
-    t.data[0, 1] = np.nan
+    t._data[0, 1] = np.nan
     with pytest.raises(FloatingPointError, match=r"target \(shape \(2, 2\)\) contains 1 NaN"):
         F.mse_loss(nerve.zeros(2, 2), t)
     out = F.mse_loss(nerve.zeros(2, 2), t, reduction="none")           # no reduction: returned as is
-    assert np.isnan(out.data[0, 1])
+    assert np.isnan(out._data[0, 1])
     all_ignored = F.cross_entropy(nerve.randn(3, 4), nerve.tensor([-100, -100, -100]))
     assert np.isnan(all_ignored.item())                                   # finite data: NaN as in PyTorch

@@ -60,7 +60,7 @@ def test_parameter_basics():
     p = nn.Parameter(t)
     assert isinstance(p, nerve.Tensor)
     assert p.requires_grad and p.is_leaf
-    assert p.data is t.data                       # shares the array
+    assert p._data is t._data                       # shares the array
     assert repr(p).startswith("Parameter containing:\ntensor(")
     assert type(p * 2) is nerve.Tensor            # results of ops are plain tensors
     assert type(p.detach()) is nerve.Tensor
@@ -74,8 +74,8 @@ def test_parameter_deepcopy_and_pickle():
     p = nn.Parameter(nerve.randn(3))
     for q in (copy.deepcopy(p), pickle.loads(pickle.dumps(p))):
         assert type(q) is nn.Parameter and q.requires_grad
-        assert q.data is not p.data
-        np.testing.assert_array_equal(q.data, p.data)
+        assert q._data is not p._data
+        np.testing.assert_array_equal(q._data, p._data)
 
 
 # ---------------------------------------------------------------- registration
@@ -178,7 +178,7 @@ def test_registration_errors():
 
 def _nonleaf_param(w):
     out = w * 2
-    p = nn.Parameter._make(out.data, True)
+    p = nn.Parameter._make(out._data, True)
     p._ctx = out._ctx
     return p
 
@@ -235,7 +235,7 @@ def test_zero_grad_and_requires_grad_():
     grads = [p.grad for p in m.parameters()]
     m.zero_grad(set_to_none=False)
     for p, g in zip(m.parameters(), grads):
-        assert p.grad is g and not g.data.any()          # zeroed in place
+        assert p.grad is g and not g._data.any()          # zeroed in place
     m.zero_grad()
     assert all(p.grad is None for p in m.parameters())
     m[0].requires_grad_(False)
@@ -249,7 +249,7 @@ def test_apply_and_submodule_lookup():
     net.apply(lambda mod: seen.append(type(mod).__name__))
     assert seen[-1] == "Net" and seen.count("Linear") == 6
     net.apply(lambda mod: nn.init.zeros_(mod.weight) if isinstance(mod, nn.Linear) else None)
-    assert not net.blocks[1].weight.data.any()
+    assert not net.blocks[1].weight._data.any()
     assert net.get_submodule("blocks.2") is net.blocks[2]
     assert net.get_parameter("heads.cls.bias") is net.heads["cls"].bias
     assert net.get_buffer("running") is net.running
@@ -265,16 +265,16 @@ def test_forward_hooks():
     h1 = lin.register_forward_pre_hook(lambda m, args: (args[0] * 0,))
     h2 = lin.register_forward_hook(lambda m, args, out: calls.append(out.shape) or out + 1)
     y = lin(nerve.ones(3, 2))
-    np.testing.assert_allclose(y.data, np.broadcast_to(lin.bias.data + 1, (3, 2)), rtol=1e-6)
+    np.testing.assert_allclose(y._data, np.broadcast_to(lin.bias._data + 1, (3, 2)), rtol=1e-6)
     assert calls == [(3, 2)]
     h1.remove()
     h2.remove()
     y = lin(nerve.ones(3, 2))
-    np.testing.assert_allclose(y.data, (lin.weight.data.sum(1) + lin.bias.data)[None].repeat(3, 0), rtol=1e-6)
+    np.testing.assert_allclose(y._data, (lin.weight._data.sum(1) + lin.bias._data)[None].repeat(3, 0), rtol=1e-6)
     assert calls == [(3, 2)]
     with lin.register_forward_hook(lambda m, a, k, out: out * 0, with_kwargs=True):
-        assert not lin(nerve.ones(1, 2)).data.any()
-    assert lin(nerve.ones(1, 2)).data.any()
+        assert not lin(nerve.ones(1, 2))._data.any()
+    assert lin(nerve.ones(1, 2))._data.any()
 
 
 # ------------------------------------------------------------------ state dict
@@ -283,7 +283,7 @@ def test_state_dict_shares_memory_and_is_detached():
     sd = m.state_dict()
     assert isinstance(sd, OrderedDict)
     assert type(sd["0.weight"]) is nerve.Tensor and not sd["0.weight"].requires_grad
-    assert sd["0.weight"].data is m[0].weight.data
+    assert sd["0.weight"]._data is m[0].weight._data
     kv = m.state_dict(keep_vars=True)
     assert kv["0.weight"] is m[0].weight
 
@@ -299,12 +299,12 @@ def test_load_torch_state_dict_gives_identical_outputs():
     x = np.random.randn(7, 5).astype(np.float32)
     a, b = net(nerve.tensor(x))
     ta, tb = tnet(torch.from_numpy(x))
-    np.testing.assert_allclose(a.data, ta.detach().numpy(), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(b.data, tb.detach().numpy(), rtol=1e-5, atol=1e-6)
-    np.testing.assert_array_equal(net.running.data, tnet.running.numpy())
+    np.testing.assert_allclose(a._data, ta.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(b._data, tb.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(net.running._data, tnet.running.numpy())
     net2 = Net()
     net2.load_state_dict(tnet.state_dict())          # torch CPU tensors are accepted as they are
-    np.testing.assert_array_equal(net2.embed.weight.data, tnet.embed.weight.detach().numpy())
+    np.testing.assert_array_equal(net2.embed.weight._data, tnet.embed.weight.detach().numpy())
 
 
 def test_load_nerve_state_dict_into_torch():
@@ -312,29 +312,29 @@ def test_load_nerve_state_dict_into_torch():
     m, tm = _mlp(nn), _mlp(torch.nn)
     tm.load_state_dict({k: torch.from_numpy(v.numpy()) for k, v in m.state_dict().items()})
     x = np.random.randn(6, 4).astype(np.float32)
-    np.testing.assert_allclose(m(nerve.tensor(x)).data, tm(torch.from_numpy(x)).detach().numpy(),
+    np.testing.assert_allclose(m(nerve.tensor(x))._data, tm(torch.from_numpy(x)).detach().numpy(),
                                rtol=1e-5, atol=1e-6)
 
 
 def test_load_state_dict_copies_in_place_and_casts():
     m = _mlp(nn)
     params = list(m.parameters())
-    arrays = [p.data for p in params]
+    arrays = [p._data for p in params]
     src = _mlp(nn)
-    sd = {k: v.data.astype(np.float64) for k, v in src.state_dict().items()}
+    sd = {k: v._data.astype(np.float64) for k, v in src.state_dict().items()}
     m.load_state_dict(sd)
     for p, a, (k, v) in zip(m.parameters(), arrays, sd.items()):
-        assert p.data is a and p.dtype == np.float32       # same storage, dtype kept
-        np.testing.assert_allclose(p.data, v, rtol=1e-6)
+        assert p._data is a and p.dtype == np.float32       # same storage, dtype kept
+        np.testing.assert_allclose(p._data, v, rtol=1e-6)
     assert all(p is q for p, q in zip(m.parameters(), params))
     # loading plain nerve tensors works too
     m.load_state_dict(src.state_dict())
-    np.testing.assert_array_equal(m[2].bias.data, src[2].bias.data)
+    np.testing.assert_array_equal(m[2].bias._data, src[2].bias._data)
 
 
 def test_load_state_dict_strict_errors():
     m = _mlp(nn)
-    sd = {k: v.data.copy() for k, v in m.state_dict().items()}
+    sd = {k: v._data.copy() for k, v in m.state_dict().items()}
     del sd["2.bias"]
     sd["3.weight"] = np.zeros(1)
     sd["extra"] = np.zeros(1)
@@ -368,7 +368,7 @@ def test_load_state_dict_assign():
     w = np.ones((3, 2))                         # float64: assign keeps the checkpoint's tensor
     m.load_state_dict({"weight": w, "bias": np.zeros(3)}, assign=True)
     assert isinstance(m.weight, nn.Parameter) and m.weight.requires_grad
-    assert m.weight.data is w and m.weight.dtype == np.float64
+    assert m.weight._data is w and m.weight.dtype == np.float64
     assert m._parameters["weight"] is m.weight
 
 
@@ -377,7 +377,7 @@ def test_save_load_roundtrip(tmp_path):
     nerve.save(m.state_dict(), tmp_path / "m.safetensors")
     m2.load_state_dict(nerve.load(tmp_path / "m.safetensors"))
     x = nerve.randn(2, 4)
-    np.testing.assert_array_equal(m(x).data, m2(x).data)
+    np.testing.assert_array_equal(m(x)._data, m2(x)._data)
 
 
 def test_deepcopy_module():
@@ -385,10 +385,10 @@ def test_deepcopy_module():
     c = copy.deepcopy(m)
     assert c.embed.weight is not m.embed.weight
     assert c.embed.__dict__["weight"] is c.embed._parameters["weight"]
-    c.embed.weight.data[...] = 0
-    assert m.embed.weight.data.any()
+    c.embed.weight._data[...] = 0
+    assert m.embed.weight._data.any()
     x = nerve.randn(2, 5)
-    np.testing.assert_array_equal(copy.deepcopy(m)(x)[0].data, m(x)[0].data)
+    np.testing.assert_array_equal(copy.deepcopy(m)(x)[0]._data, m(x)[0]._data)
 
 
 # ------------------------------------------------------------- device, dtype
@@ -448,7 +448,7 @@ def test_sequential_forward_chains():
     s = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
     x = nerve.randn(5, 3)
     expect = s[2](s[1](s[0](x)))
-    np.testing.assert_array_equal(s(x).data, expect.data)
+    np.testing.assert_array_equal(s(x)._data, expect._data)
 
 
 def test_modulelist():
@@ -550,7 +550,7 @@ def test_flatten_unflatten():
         nn.Unflatten(1, 60)
     g = nerve.randn(2, 3, 4, requires_grad=True)
     nn.Flatten()(g).sum().backward()
-    np.testing.assert_array_equal(g.grad.data, np.ones((2, 3, 4)))
+    np.testing.assert_array_equal(g.grad._data, np.ones((2, 3, 4)))
     assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
     assert repr(nn.Unflatten(1, (2, 5))) == "Unflatten(dim=1, unflattened_size=(2, 5))"
 
@@ -565,7 +565,7 @@ def test_dropout_statistics_and_eval():
     p = 0.3
     drop = nn.Dropout(p)
     x = nerve.ones(200_000)
-    y = drop(x).data
+    y = drop(x)._data
     zero_frac = float((y == 0).mean())
     assert abs(zero_frac - p) < 0.01
     np.testing.assert_allclose(y[y != 0], 1 / (1 - p), rtol=1e-6)
@@ -574,23 +574,23 @@ def test_dropout_statistics_and_eval():
     drop.eval()
     assert drop(x) is x
     drop.train()
-    assert nn.Dropout(0.0)(x).data.all()
-    assert not nn.Dropout(1.0)(x).data.any()
+    assert nn.Dropout(0.0)(x)._data.all()
+    assert not nn.Dropout(1.0)(x)._data.any()
 
 
 def test_dropout_gradient_uses_the_mask():
     x = nerve.randn(50, 40, requires_grad=True)
     y = nn.Dropout(0.5)(x)
     y.sum().backward()
-    kept = y.data != 0
-    np.testing.assert_allclose(x.grad.data, np.where(kept, 2.0, 0.0))
+    kept = y._data != 0
+    np.testing.assert_allclose(x.grad._data, np.where(kept, 2.0, 0.0))
 
 
 def test_dropout_seeded_and_validated():
     nerve.manual_seed(7)
-    a = nn.Dropout()(nerve.ones(100)).data
+    a = nn.Dropout()(nerve.ones(100))._data
     nerve.manual_seed(7)
-    b = nn.Dropout()(nerve.ones(100)).data
+    b = nn.Dropout()(nerve.ones(100))._data
     np.testing.assert_array_equal(a, b)
     for bad in (-0.1, 1.5):
         with pytest.raises(ValueError, match="between 0 and 1, but got"):

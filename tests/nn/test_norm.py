@@ -19,7 +19,7 @@ RTOL, ATOL = 1e-4, 1e-5
 
 
 def close(a, b, rtol=RTOL, atol=ATOL, what=""):
-    a = np.asarray(a.data if isinstance(a, nerve.Tensor) else a)
+    a = np.asarray(a._data if isinstance(a, nerve.Tensor) else a)
     b = b.detach().numpy() if torch is not None and isinstance(b, torch.Tensor) else np.asarray(b)
     assert a.shape == b.shape, f"{what}: shape {a.shape} != {b.shape}"
     np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, err_msg=what)
@@ -30,8 +30,8 @@ def twin(cls, tcls, *args, **kwargs):
     m, t = cls(*args, **kwargs), getattr(torch.nn, tcls)(*args, **kwargs)
     rng = np.random.default_rng(1)
     for name, p in m.named_parameters():
-        p.data[...] = rng.standard_normal(p.shape).astype(np.float32)
-    t.load_state_dict({k: torch.tensor(v.data) for k, v in m.state_dict().items()})
+        p._data[...] = rng.standard_normal(p.shape).astype(np.float32)
+    t.load_state_dict({k: torch.tensor(v._data) for k, v in m.state_dict().items()})
     return m, t
 
 
@@ -83,12 +83,12 @@ def test_batchnorm_train_eval_vs_torch(cls, tcls, shape, kwargs):
 
 def test_running_stats_updated_in_place_and_under_no_grad():
     bn = BatchNorm1d(3)
-    rm, rv = bn.running_mean.data, bn.running_var.data
+    rm, rv = bn.running_mean._data, bn.running_var._data
     x = nerve.randn(10, 3) * 2 + 1
     with nerve.no_grad():
         bn(x)
-    assert bn.running_mean.data is rm and bn.running_var.data is rv
-    xd = x.data.astype(np.float64)
+    assert bn.running_mean._data is rm and bn.running_var._data is rv
+    xd = x._data.astype(np.float64)
     np.testing.assert_allclose(rm, 0.1 * xd.mean(0), rtol=1e-5)
     np.testing.assert_allclose(rv, 0.9 + 0.1 * xd.var(0, ddof=1), rtol=1e-5)
     assert int(bn.num_batches_tracked) == 1 and bn.num_batches_tracked.dtype == np.int64
@@ -98,7 +98,7 @@ def test_running_stats_updated_in_place_and_under_no_grad():
 def test_batchnorm_eval_without_running_stats_uses_batch_stats():
     bn = BatchNorm1d(4, track_running_stats=False, affine=False).eval()
     x = nerve.randn(6, 4) * 3
-    y = bn(x).data
+    y = bn(x)._data
     np.testing.assert_allclose(y.mean(0), 0, atol=1e-5)
     np.testing.assert_allclose(y.var(0), 1, rtol=1e-3)
 
@@ -135,10 +135,10 @@ def test_batchnorm_loads_torch_state_dict_and_resets():
     m.load_state_dict(sd)
     assert int(m.num_batches_tracked) == 2
     m.reset_parameters()
-    np.testing.assert_array_equal(m.running_mean.data, 0)
-    np.testing.assert_array_equal(m.running_var.data, 1)
-    np.testing.assert_array_equal(m.weight.data, 1)
-    np.testing.assert_array_equal(m.bias.data, 0)
+    np.testing.assert_array_equal(m.running_mean._data, 0)
+    np.testing.assert_array_equal(m.running_var._data, 1)
+    np.testing.assert_array_equal(m.weight._data, 1)
+    np.testing.assert_array_equal(m.bias._data, 0)
 
 
 def test_batchnorm_float64_module():
@@ -242,4 +242,4 @@ def test_create_graph_backward_matches_fast_backward(fn):
     fast = nerve.autograd.grad((fn(x, w, b) * g).sum(), (x, w, b))
     graph = nerve.autograd.grad((fn(x, w, b) * g).sum(), (x, w, b), create_graph=True)
     for a, c in zip(fast, graph):
-        np.testing.assert_allclose(a.data, c.data, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(a._data, c._data, rtol=1e-10, atol=1e-12)

@@ -25,13 +25,13 @@ def _params(init=None):
 def _train(opt, ps, steps):
     for _ in range(steps):
         opt.zero_grad()
-        for p, g in zip(ps, grad_fn([p.data for p in ps])):
+        for p, g in zip(ps, grad_fn([p._data for p in ps])):
             p.grad = nerve.tensor(g)
         opt.step()
 
 
 def _snapshot(ps):
-    return [p.data.copy() for p in ps]
+    return [p._data.copy() for p in ps]
 
 
 @pytest.mark.parametrize("foreach_after", [None, False], ids=["into_flat", "into_per_param"])
@@ -116,45 +116,45 @@ def test_load_torch_state_dict():
         topt.step()
     _train(opt, ps, 5)
     for p, tp in zip(ps, tps):
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(p._data, tp.detach().numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_flat_buffer_layout():
     ps = _params()
     opt = optim.Adam(ps, lr=0.01)
-    arrays_before = [p.data for p in ps]
+    arrays_before = [p._data for p in ps]
     _train(opt, ps, 1)
-    base = ps[0].data.base
-    assert base is not None and all(p.data.base is base for p in ps)
+    base = ps[0]._data.base
+    assert base is not None and all(p._data.base is base for p in ps)
     assert base.size == sum(a.size for a in arrays_before)
     # state entries are per-parameter views of flat buffers, with the parameter's shape
     for p in ps:
         st = opt.state[p]
-        assert st["exp_avg"].shape == p.shape and st["exp_avg"].data.base is not None
-    # foreach=False leaves p.data alone
+        assert st["exp_avg"].shape == p.shape and st["exp_avg"]._data.base is not None
+    # foreach=False leaves p._data alone
     ps2 = _params()
-    before = [p.data for p in ps2]
+    before = [p._data for p in ps2]
     opt2 = optim.Adam(ps2, lr=0.01, foreach=False)
     _train(opt2, ps2, 2)
-    assert all(p.data is a for p, a in zip(ps2, before))
+    assert all(p._data is a for p, a in zip(ps2, before))
 
 
 def test_in_place_edits_and_replaced_data():
-    """Writes into p.data are seen; a replaced p.data (model.to, p.data = ...) is re-packed."""
+    """Writes into p._data are seen; a replaced p._data (model.to, p._data = ...) is re-packed."""
     ps_a, ps_b = _params(), _params()
     oa, ob = optim.Adam(ps_a, lr=0.01), optim.Adam(ps_b, lr=0.01, foreach=False)
     _train(oa, ps_a, 5)
     _train(ob, ps_b, 5)
     for p in (ps_a[0], ps_b[0]):
-        p.data[...] = 0.5                              # in place
-    ps_a[2].data = ps_a[2].data * 2                    # replaced (new array)
-    ps_b[2].data = ps_b[2].data * 2
+        p._data[...] = 0.5                              # in place
+    ps_a[2]._data = ps_a[2]._data * 2                    # replaced (new array)
+    ps_b[2]._data = ps_b[2]._data * 2
     _train(oa, ps_a, 5)
     _train(ob, ps_b, 5)
     for a, b in zip(ps_a, ps_b):
-        assert np.array_equal(a.data, b.data)
-    base = ps_a[0].data.base
-    assert all(p.data.base is base for p in ps_a)      # re-packed into one buffer
+        assert np.array_equal(a._data, b._data)
+    base = ps_a[0]._data.base
+    assert all(p._data.base is base for p in ps_a)      # re-packed into one buffer
     assert oa.state[ps_a[2]]["step"] == 10.0
 
 
@@ -163,9 +163,9 @@ def test_dtype_change_rebuilds_buckets():
     opt = optim.Adam(ps, lr=0.01)
     _train(opt, ps, 3)
     for p in ps:
-        p.data = p.data.astype(np.float64)             # what model.double() does
+        p._data = p._data.astype(np.float64)             # what model.double() does
     _train(opt, ps, 3)
-    assert all(p.data.dtype == np.float64 for p in ps)
+    assert all(p._data.dtype == np.float64 for p in ps)
     assert all(opt.state[p]["exp_avg"].dtype == np.float64 for p in ps)
     assert opt.state[ps[0]]["step"] == 6.0
 
@@ -206,11 +206,11 @@ def test_add_param_group_later():
     opt = optim.SGD(ps[:2], lr=0.1, momentum=0.9)
     _train(opt, ps, 2)
     assert ps[2].grad is not None
-    w2 = ps[2].data.copy()
+    w2 = ps[2]._data.copy()
     opt.add_param_group({"params": ps[2:], "lr": 0.01})
     assert opt.param_groups[1]["momentum"] == 0.9 and opt.param_groups[1]["lr"] == 0.01
     _train(opt, ps, 1)
-    assert not np.array_equal(ps[2].data, w2)
+    assert not np.array_equal(ps[2]._data, w2)
     assert "momentum_buffer" in opt.state[ps[3]]
 
 
@@ -221,7 +221,7 @@ def test_lr_read_every_step():
     opt.step()
     opt.param_groups[0]["lr"] = 0.5
     opt.step()
-    np.testing.assert_allclose(p.data, 1 - 0.1 - 0.5, rtol=1e-6)
+    np.testing.assert_allclose(p._data, 1 - 0.1 - 0.5, rtol=1e-6)
 
 
 def test_zero_grad():
@@ -231,7 +231,7 @@ def test_zero_grad():
         p.grad = nerve.tensor(np.ones(p.shape, np.float32))
     g0 = ps[0].grad
     opt.zero_grad(set_to_none=False)
-    assert ps[0].grad is g0 and not g0.data.any()
+    assert ps[0].grad is g0 and not g0._data.any()
     opt.zero_grad()
     assert all(p.grad is None for p in ps)
 
@@ -244,7 +244,7 @@ def test_step_closure():
     def closure():
         calls.append(nerve.is_grad_enabled())
         opt.zero_grad()
-        for p, g in zip(ps, grad_fn([p.data for p in ps])):
+        for p, g in zip(ps, grad_fn([p._data for p in ps])):
             p.grad = nerve.tensor(g)
         return 1.5
 
@@ -278,7 +278,7 @@ def test_pickle_and_deepcopy():
     _train(opt2, ps2, 2)
     _train(opt, ps, 2)
     for a, b in zip(ps, ps2):
-        assert np.array_equal(a.data, b.data)
+        assert np.array_equal(a._data, b._data)
 
 
 # ----------------------------------------------------------------------------- errors
@@ -367,7 +367,7 @@ def test_non_float_and_frozen_params_are_accepted():
     opt = optim.Adam([w, frozen, idx], lr=0.1)
     w.grad = nerve.tensor(np.ones(3, np.float32))
     opt.step()
-    assert np.array_equal(frozen.data, np.ones(3)) and np.array_equal(idx.data, np.arange(3))
+    assert np.array_equal(frozen._data, np.ones(3)) and np.array_equal(idx._data, np.arange(3))
     assert list(opt.state_dict()["state"]) == [0]
 
 
@@ -386,7 +386,7 @@ def test_load_state_dict_into_stepped_flat_optimizer():
     _train(opt2, ps2, 4)                      # buckets built, state diverged
     with nerve.no_grad():
         for p, v in zip(ps2, values):
-            p.copy_(nerve.tensor(v))          # in place: p.data stays the flat view
+            p.copy_(nerve.tensor(v))          # in place: p._data stays the flat view
     opt2.load_state_dict(sd)
     assert opt2.param_groups[0]["lr"] == 0.01 and opt2.param_groups[0]["amsgrad"]
     _train(opt2, ps2, 10)
@@ -402,11 +402,11 @@ def test_scalar_and_empty_params():
     opt, topt = optim.Adam(ps, lr=0.1), torch.optim.Adam(tps, lr=0.1)
     for t in range(5):
         for p, tp in zip(ps, tps):
-            g = np.asarray(np.cos(np.asarray(p.data, np.float64)) + t, dtype=np.float32)
+            g = np.asarray(np.cos(np.asarray(p._data, np.float64)) + t, dtype=np.float32)
             p.grad = nerve.tensor(g)
             tp.grad = torch.from_numpy(g.copy())
         opt.step()
         topt.step()
     for p, tp in zip(ps, tps):
         assert p.shape == tuple(tp.shape)
-        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(p._data, tp.detach().numpy(), rtol=1e-5, atol=1e-6)

@@ -27,11 +27,11 @@ def run_nerve(cls, kwargs, steps=20, group_opts=None, skip=None, init=None):
     opt = getattr(optim, cls)(_groups(ps, group_opts), **kwargs)
     for t in range(steps):
         opt.zero_grad()
-        for i, (p, g) in enumerate(zip(ps, grad_fn([p.data for p in ps]))):
+        for i, (p, g) in enumerate(zip(ps, grad_fn([p._data for p in ps]))):
             if skip is None or not skip(t, i):
                 p.grad = nerve.tensor(g)
         opt.step()
-    return [p.data.copy() for p in ps], opt
+    return [p._data.copy() for p in ps], opt
 
 
 def run_torch(cls, kwargs, steps=20, group_opts=None, skip=None, init=None):
@@ -121,12 +121,12 @@ def test_mixed_dtypes_match_torch():
         ps = [mk(a) for a in init]
         opt = (optim.Adam(ps, lr=0.01) if lib == "nerve" else torch.optim.Adam(ps, lr=0.01, foreach=False))
         for _ in range(10):
-            vals = [p.data if lib == "nerve" else p.detach().numpy() for p in ps]
+            vals = [p._data if lib == "nerve" else p.detach().numpy() for p in ps]
             for p, g, a in zip(ps, grad_fn(vals), init):
                 g = g.astype(a.dtype)
                 p.grad = nerve.tensor(g) if lib == "nerve" else torch.from_numpy(g)
             opt.step()
-        return [np.array(p.data if lib == "nerve" else p.detach().numpy()) for p in ps]
+        return [np.array(p._data if lib == "nerve" else p.detach().numpy()) for p in ps]
 
     ours, ref = run("nerve"), run("torch")
     for a, b in zip(ours, ref):
@@ -144,12 +144,12 @@ def test_complex_params_match_torch(cls, kw):
     on = getattr(optim, cls)([zn], **kw)
     ot = getattr(torch.optim, cls)([zt], foreach=False, **kw)
     for t in range(10):
-        g = (0.5 * np.asarray(zn.data) + 0.1j * (t + 1) - np.sin(t)).astype(np.complex64)
+        g = (0.5 * np.asarray(zn._data) + 0.1j * (t + 1) - np.sin(t)).astype(np.complex64)
         zn.grad = nerve.tensor(g)
         zt.grad = torch.from_numpy(g.copy())
         on.step()
         ot.step()
-    np.testing.assert_allclose(zn.data, zt.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(zn._data, zt.detach().numpy(), rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("cls,kw", [("SGD", dict(lr=0.05, momentum=0.9, nesterov=True)),
@@ -177,4 +177,4 @@ def test_end_to_end_autograd(cls, kw):
         topt.step()
     # The two frameworks' float32 matrix products round differently; on this
     # well-conditioned problem 20 steps stay within the same float32 tolerance.
-    assert_close([p.data for p in ps], [p.detach().numpy() for p in tps], rtol=1e-5, atol=1e-6)
+    assert_close([p._data for p in ps], [p.detach().numpy() for p in tps], rtol=1e-5, atol=1e-6)

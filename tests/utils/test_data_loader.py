@@ -74,7 +74,7 @@ def test_batches_are_copies_not_views_of_the_dataset():
     ds = _ds(10)
     for shuffle in (False, True):
         xb, _ = next(iter(DataLoader(ds, batch_size=4, shuffle=shuffle)))
-        xb.data[...] = -1.0
+        xb._data[...] = -1.0
         assert ds.tensors[0].numpy().min() >= 0.0
 
 

@@ -48,7 +48,7 @@ def test_scalers_accept_tensors_and_keep_dtype():
     t = nerve.tensor(x)
     z = StandardScaler().fit(t).transform(t)
     assert isinstance(z, nerve.Tensor) and z.dtype == np.float32
-    np.testing.assert_allclose(z.data, StandardScaler().fit_transform(x), rtol=1e-6)
+    np.testing.assert_allclose(z._data, StandardScaler().fit_transform(x), rtol=1e-6)
     m = MinMaxScaler().fit_transform(t)
     assert isinstance(m, nerve.Tensor) and m.dtype == np.float32
     zi = StandardScaler().fit_transform(np.arange(12).reshape(6, 2))          # ints become float32
@@ -89,10 +89,10 @@ def test_normalize_helper():
     np.testing.assert_allclose(y, (x - np.array(mean)) / np.array(std), rtol=1e-6, atol=1e-6)
     imgs = nerve.rand(2, 3, 4, 4, requires_grad=True)
     out = normalize(imgs, (0.5, 0.4, 0.3), (0.2, 0.2, 0.1), dim=1)
-    ref = (imgs.data - np.array([0.5, 0.4, 0.3]).reshape(1, 3, 1, 1)) / np.array([0.2, 0.2, 0.1]).reshape(1, 3, 1, 1)
-    np.testing.assert_allclose(out.data, ref, rtol=1e-6, atol=1e-6)
+    ref = (imgs._data - np.array([0.5, 0.4, 0.3]).reshape(1, 3, 1, 1)) / np.array([0.2, 0.2, 0.1]).reshape(1, 3, 1, 1)
+    np.testing.assert_allclose(out._data, ref, rtol=1e-6, atol=1e-6)
     out.sum().backward()                                        # differentiable for tensors
-    np.testing.assert_allclose(imgs.grad.data[0, 2], 10.0, rtol=1e-6)
+    np.testing.assert_allclose(imgs.grad._data[0, 2], 10.0, rtol=1e-6)
     np.testing.assert_allclose(normalize(x, 1.0, 2.0), (x - 1) / 2, rtol=1e-6)
     with pytest.raises(ValueError, match="mean has 2 values but dim -1"):
         normalize(x, [0.0, 1.0], 1.0)

@@ -21,10 +21,10 @@ def _grad_outputs(outputs, grad_outputs):
     res = []
     for o, g in zip(outputs, gs):
         if g is None:
-            if o.data.size != 1:
+            if o._data.size != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs (got shape {tuple(o.shape)})")
-            g = Tensor._make(array_module(o.device).ones_like(o.data))
+            g = Tensor._make(array_module(o.device).ones_like(o._data))
         elif not isinstance(g, Tensor):
             g = Tensor(g, dtype=o.dtype)
         res.append(g)

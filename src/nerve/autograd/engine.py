@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .._backend import np
 from .grad_mode import _enabled
+from .version import _epoch, overlaps, written_since
 
 
 def _freed_error(fn):
@@ -19,6 +20,46 @@ def _freed_error(fn):
         "values were freed after the first backward. Pass retain_graph=True to the first "
         "backward() if you need to call it twice."
     )
+
+
+def _modified_error(f, i, t, what="input"):
+    shape = tuple(t._data.shape)
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [nerve.{t._data.dtype.name} tensor of shape {shape}], which is {what} {i} of "
+        f"{f.name()}, was changed in place after {f.name()} saved it for backward. Hint: do the "
+        "in-place change after backward(), or use an out-of-place op (x = x + y instead of x += y, "
+        "or .clone() the tensor first).")
+
+
+def _edges(f):
+    """``[(tensor, producer)]`` of a node recorded before some in-place write.
+
+    A tensor changed in place after ``f`` used it now points to a newer producer;
+    ``f`` must still see the producer it was recorded with (PyTorch's edges are fixed
+    at record time). The saved values ``f`` reads must not have changed.
+    """
+    writes = written_since(f._epoch)
+    if writes:
+        ins = f.inputs
+        for i in f.saved_inputs():
+            if overlaps(ins[i]._data, writes):
+                raise _modified_error(f, i, ins[i])
+        if f.save_output and f._out is not None:
+            o = f._out()
+            if o is not None and overlaps(o._data, writes):
+                raise _modified_error(f, 0, o, "output")
+    out = []
+    for t in f.inputs:
+        p = t._ctx
+        meta = getattr(t, "_meta", None)
+        if meta is not None and "rebinds" in meta:
+            for epoch, old in meta["rebinds"]:   # oldest first
+                if epoch > f._epoch:
+                    p = old._ctx
+                    break
+        out.append((t, p))
+    return out
 
 
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None,
@@ -55,6 +96,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                 starts.append(fn)
 
         # Count each node's consumers inside the reachable graph.
+        cur = _epoch[0]
+        slow = {}           # node -> its edges, for nodes recorded before an in-place write
         deps = {}
         seen = set(starts)
         todo = list(starts)
@@ -63,14 +106,19 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             ins = f.inputs
             if ins is None:
                 raise _freed_error(f)
-            for t in ins:
-                p = t._ctx
+            if f._epoch != cur:
+                edges = slow[f] = _edges(f)
+            else:
+                edges = None
+            for j, t in enumerate(ins):
+                p = t._ctx if edges is None else edges[j][1]
                 if p is not None:
                     deps[p] = deps.get(p, 0) + 1
                     if p not in seen:
                         seen.add(p)
                         todo.append(p)
 
+        leaf_hooked = {}    # leaves with hooks: their summed gradient, hooked once at the end
         ready = [f for f in starts if f not in deps]
         capturing = capture is not None
         keep = not retain_graph
@@ -84,25 +132,34 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                     t = kept()
                     if t is not None:   # g may also flow on to (or be shared with) other tensors: copy
                         _accumulate_leaf(t, g, g, create_graph)
+                hooks = f._hooks
+                if hooks is not None:
+                    g = _run_hooks(hooks, g)
                 gs = f.backward(g)
                 if type(gs) is not tuple:
                     gs = (gs,)
             else:
                 gs = (None,) * len(ins)
-            for t, gi in zip(ins, gs):
-                p = t._ctx
+            edges = slow.get(f) if slow else None
+            for j, (t, gi) in enumerate(zip(ins, gs)):
+                p = t._ctx if edges is None else edges[j][1]
                 if gi is not None:
-                    if gi.data.shape != t.data.shape:
+                    if gi._data.shape != t._data.shape:
                         raise RuntimeError(
                             f"internal error: {type(f).__name__}.backward returned a gradient of "
-                            f"shape {gi.data.shape} for an input of shape {t.data.shape}"
+                            f"shape {gi._data.shape} for an input of shape {t._data.shape}"
                         )
                     if capturing and id(t) in capture:
                         i = capture[id(t)]
                         results[i] = gi if results[i] is None else results[i] + gi
                     if p is None:
-                        if not capturing and t.requires_grad:
-                            _accumulate_leaf(t, gi, g, create_graph)
+                        if t.requires_grad:
+                            meta = getattr(t, "_meta", None)
+                            if meta is not None and "hooks" in meta:
+                                old = leaf_hooked.get(t)
+                                leaf_hooked[t] = gi if old is None else old + gi
+                            elif not capturing:
+                                _accumulate_leaf(t, gi, g, create_graph)
                         continue
                     old = grads.get(p)
                     grads[p] = gi if old is None else old + gi
@@ -118,6 +175,13 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                     ready.append(p)
             if keep:
                 f.__dict__.clear()   # frees inputs and saved arrays; marks the node as used
+        for t, gi in leaf_hooked.items():
+            gi = _run_hooks(t._meta["hooks"], gi)
+            if capturing:
+                if id(t) in capture:
+                    results[capture[id(t)]] = gi
+            else:
+                _accumulate_leaf(t, gi, gi, create_graph)
     finally:
         _enabled[0] = prev_mode
 
@@ -128,26 +192,38 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                     f"One of the differentiated tensors (input {i}, shape {tuple(t.shape)}) does not "
                     "appear in the graph of the outputs. Pass allow_unused=True if this is expected."
                 )
-            if r is not None and r.data.dtype != t.data.dtype:
-                results[i] = type(r)._make(r.data.astype(t.data.dtype))
+            if r is not None and r._data.dtype != t._data.dtype:
+                results[i] = type(r)._make(r._data.astype(t._data.dtype))
         return tuple(results)
     return None
+
+
+def _run_hooks(hooks, g):
+    for h in list(hooks.values()):
+        r = h(g)
+        if r is not None:
+            if r._data.shape != g._data.shape:
+                raise RuntimeError(
+                    f"hook {getattr(h, '__name__', h)!r} returned a gradient of shape {tuple(r._data.shape)} "
+                    f"for a tensor of shape {tuple(g._data.shape)}")
+            g = r
+    return g
 
 
 def _accumulate_leaf(t, gi, upstream, create_graph):
     if create_graph:
         t.grad = gi if t.grad is None else t.grad + gi
         return
-    data = gi.data
+    data = gi._data
     # Leaf gradients must own their memory: optimizers and clip_grad_*_ update
     # them in place, and a backward may hand the same array (or a view of it)
     # to several inputs. NumPy gives scalars, not arrays, for 0-d arithmetic.
     if isinstance(data, np.generic):
-        data = np.array(data, dtype=t.data.dtype)
-    elif data is upstream.data or data.base is not None or data.dtype != t.data.dtype:
-        data = data.astype(t.data.dtype, copy=True)
+        data = np.array(data, dtype=t._data.dtype)
+    elif data is upstream._data or data.base is not None or data.dtype != t._data.dtype:
+        data = data.astype(t._data.dtype, copy=True)
     if t.grad is not None:
-        data = t.grad.data + data
+        data = t.grad._data + data
         if isinstance(data, np.generic):
             data = np.array(data)
     t.grad = type(gi)._make(data)

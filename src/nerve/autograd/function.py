@@ -1,6 +1,7 @@
-"""``Function``: one differentiable operation, forward and backward side by side.
+"""``Op``: one differentiable operation, forward and backward side by side;
+``Function``: PyTorch's user-facing way to write one (``ctx``, ``apply``).
 
-A subclass implements
+An ``Op`` subclass (nerve's own primitives) implements
 
 * ``forward(self, *arrays)``: raw arrays in, one raw array out. Anything the
   backward needs is stored on ``self``; non-tensor arguments (axis, shape, ...)
@@ -14,12 +15,19 @@ A subclass implements
 
 Calling an instance runs the op: ``Exp()(x)``. The lowercase public function
 (``nerve.exp``) does exactly that.
+
+``saved`` lists the inputs whose *values* backward reads (``None``: all of
+them); the in-place checks (``version.py``) look only at those, so
+``y = a + b; a.add_(1); y.backward()`` works as in PyTorch while
+``y = a * b; a.add_(1); y.backward()`` raises.
 """
 from __future__ import annotations
 
 import weakref
 
-from .grad_mode import _enabled
+from .grad_mode import _enabled, no_grad
+from .version import _epoch
+from .._backend import np as _np
 
 _Tensor = None  # set by nerve.tensor to break the import cycle
 
@@ -38,17 +46,20 @@ def _forward_error(fn, inputs, err):
     msg = str(err).strip()
     if msg.lower().startswith(name.lower() + ":"):
         return err                       # the op's own message already names it
-    shapes = " and ".join(str(tuple(t.data.shape)) for t in inputs)
-    dtypes = " and ".join(str(t.data.dtype) for t in inputs)
+    shapes = " and ".join(str(tuple(t._data.shape)) for t in inputs)
+    dtypes = " and ".join(str(t._data.dtype) for t in inputs)
     cls = TypeError if isinstance(err, TypeError) else OpError
     return cls(f"{name}: {msg} (input shapes {shapes}; dtypes {dtypes})")
 
 
-class Function:
+class Op:
     inputs = None          # input Tensors, kept only while the graph is alive
     save_output = False    # set by ops whose backward uses their own result
     retained = None        # weak reference to the output when it called retain_grad()
+    saved = None           # indices of inputs whose values backward reads (None: all)
     _out = None
+    _epoch = 0             # the in-place epoch when the node was recorded
+    _hooks = None          # gradient hooks of the output (Tensor.register_hook on a non-leaf)
 
     def forward(self, *arrays):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -60,20 +71,25 @@ class Function:
         """The output tensor (ops with ``save_output = True`` only)."""
         return self._out()
 
+    def saved_inputs(self):
+        """Indices of the inputs whose values backward reads (for the in-place checks)."""
+        s = self.saved
+        return range(len(self.inputs)) if s is None else s
+
     def __call__(self, *inputs):
         # Hot path: keep it to a handful of attribute reads. (The try is free in
         # Python >= 3.11 until something raises.)
         try:
             if len(inputs) == 1:
                 a = inputs[0]
-                data = self.forward(a.data)
+                data = self.forward(a._data)
                 req = a.requires_grad
             elif len(inputs) == 2:
                 a, b = inputs
-                data = self.forward(a.data, b.data)
+                data = self.forward(a._data, b._data)
                 req = a.requires_grad or b.requires_grad
             else:
-                data = self.forward(*[t.data for t in inputs])
+                data = self.forward(*[t._data for t in inputs])
                 req = False
                 for t in inputs:
                     if t.requires_grad:
@@ -82,12 +98,13 @@ class Function:
         except (ValueError, TypeError) as e:
             raise _forward_error(self, inputs, e) from None
         out = _Tensor.__new__(_Tensor)
-        out.data = data
+        out._data = data
         out.grad = None
         if req and _enabled[0]:
             out.requires_grad = True
             out._ctx = self
             self.inputs = inputs
+            self._epoch = _epoch[0]
             if self.save_output:
                 self._out = weakref.ref(out)
         else:
@@ -95,5 +112,244 @@ class Function:
             out._ctx = None
         return out
 
+    # --------------------------------------------- graph inspection (PyTorch names)
+    def name(self):
+        return f"{type(self).__name__}Backward0"
+
+    @property
+    def next_functions(self):
+        """``((node, 0), ...)`` per input: its producer, an ``AccumulateGrad`` for a leaf
+        that requires grad, or ``None``."""
+        if self.inputs is None:
+            return ()
+        out = []
+        for t in self.inputs:
+            if t._ctx is not None:
+                out.append((t._ctx, 0))
+            elif t.requires_grad:
+                out.append((AccumulateGrad(t), 0))
+            else:
+                out.append((None, 0))
+        return tuple(out)
+
+    def register_hook(self, hook):
+        """Not supported on nodes; use ``Tensor.register_hook`` on the output."""
+        raise RuntimeError("register a hook on the tensor (tensor.register_hook), not on its grad_fn")
+
     def __repr__(self):
-        return f"<{type(self).__name__}Backward>"
+        return f"<{type(self).__name__}Backward0>"
+
+
+class AccumulateGrad:
+    """The node PyTorch shows for a leaf in ``grad_fn.next_functions``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "AccumulateGrad"
+
+    next_functions = ()
+
+    def __repr__(self):
+        return "<AccumulateGrad>"
+
+
+# ----------------------------------------------------------------- user functions
+class FunctionCtx:
+    """The ``ctx`` a custom ``Function``'s ``forward`` and ``backward`` share."""
+
+    def __init__(self):
+        self._saved = ()
+        self.needs_input_grad = ()
+        self._non_diff = set()
+        self.materialize_grads = True
+
+    def save_for_backward(self, *tensors):
+        for t in tensors:
+            if t is not None and not isinstance(t, _Tensor):
+                raise TypeError(
+                    f"save_for_backward can only save tensors or None, got {type(t).__name__}; "
+                    "store other values as attributes of ctx")
+        self._saved = tensors
+
+    @property
+    def saved_tensors(self):
+        if self._saved is None:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (saved tensors were freed); "
+                "pass retain_graph=True to the first backward()")
+        return tuple(self._saved)
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_diff.update(id(t) for t in tensors)
+
+    def mark_dirty(self, *tensors):
+        """Accepted for compatibility; in-place changes are tracked by nerve itself."""
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = bool(value)
+
+
+class _UserNode(Op):
+    """The graph node of one ``Function.apply`` call."""
+
+    def __init__(self, fn_cls, ctx, arg_pos, n_args, outs):
+        self.fn_cls, self.ctx, self.arg_pos, self.n_args = fn_cls, ctx, arg_pos, n_args
+        self.outs = outs            # raw output arrays, for zeros when an output gets no gradient
+        self.out_grads = None       # multi-output: gradients handed over by each _PickOutput
+
+    def name(self):
+        return f"{self.fn_cls.__name__}Backward"
+
+    def __repr__(self):
+        return f"<{self.fn_cls.__name__}Backward>"
+
+    def backward(self, g):
+        from ..tensor import Tensor
+        if self.out_grads is None:
+            grads = (g,)
+        else:
+            grads = tuple(
+                gi if gi is not None else (Tensor._make(_np.zeros_like(o)) if self.ctx.materialize_grads else None)
+                for gi, o in zip(self.out_grads, self.outs))
+        res = self.fn_cls.backward(self.ctx, *grads)
+        if not isinstance(res, tuple):
+            res = (res,)
+        name = self.fn_cls.__name__
+        if len(res) < self.n_args:
+            raise RuntimeError(
+                f"function {name}Backward returned an incorrect number of gradients "
+                f"(expected {self.n_args}, got {len(res)})")
+        out = []
+        for pos, t in zip(self.arg_pos, self.inputs):
+            gi = res[pos]
+            if gi is None or not t.requires_grad:
+                out.append(None)
+                continue
+            if not isinstance(gi, Tensor):
+                gi = Tensor(gi, dtype=t._data.dtype)
+            if gi._data.shape != t._data.shape:
+                from ..ops._util import sum_to
+                try:
+                    _np.broadcast_shapes(gi._data.shape, t._data.shape)
+                    ok = _np.broadcast_shapes(gi._data.shape, t._data.shape) == gi._data.shape
+                except ValueError:
+                    ok = False
+                if not ok:
+                    raise RuntimeError(
+                        f"function {name}Backward returned an invalid gradient at index {pos} - got "
+                        f"{list(gi._data.shape)} but expected shape compatible with {list(t._data.shape)}")
+                gi = sum_to(gi, t._data.shape)
+            out.append(gi)
+        return tuple(out)
+
+
+class _PickOutput(Op):
+    """Output ``i`` of a multi-output custom Function (hands its gradient to the node)."""
+    saved = ()
+
+    def __init__(self, node, i):
+        self.node, self.i = node, i
+
+    def forward(self, token):
+        return self.node.outs[self.i]
+
+    def backward(self, g):
+        from ..tensor import Tensor
+        self.node.out_grads[self.i] = g
+        return Tensor._make(_np.zeros((), dtype=g._data.dtype))
+
+    def name(self):
+        return self.node.name()
+
+
+class Function:
+    """Write your own differentiable operation, as with ``torch.autograd.Function``.
+
+    Subclass it with static ``forward(ctx, *args)`` and ``backward(ctx, *grad_outputs)``
+    and call ``MyFn.apply(*args)``. ``forward`` runs without recording; ``backward``
+    returns one gradient per ``forward`` argument (``None`` for non-tensors). A
+    backward written with nerve ops can itself be differentiated.
+
+    Example:
+        >>> class Exp(nerve.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         y = x.exp()
+        ...         ctx.save_for_backward(y)
+        ...         return y
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (y,) = ctx.saved_tensors
+        ...         return grad * y
+        >>> x = nerve.tensor([0.0, 1.0], requires_grad=True)
+        >>> Exp.apply(x).sum().backward()
+    """
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):  # pragma: no cover - abstract
+        raise NotImplementedError("a Function subclass must define a static forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):  # pragma: no cover - abstract
+        raise NotImplementedError("a Function subclass must define a static backward(ctx, ...)")
+
+    setup_context = None
+
+    def __init__(self, *args, **kwargs):
+        raise RuntimeError(
+            f"{type(self).__name__}: custom Functions are not instantiated; call "
+            f"{type(self).__name__}.apply(...) with the inputs")
+
+    @classmethod
+    def apply(cls, *args):
+        ctx = FunctionCtx()
+        ctx.needs_input_grad = tuple(isinstance(a, _Tensor) and a.requires_grad for a in args)
+        with no_grad():
+            if cls.setup_context is not None:
+                out = cls.forward(*args)
+                cls.setup_context(ctx, args, out)
+            else:
+                out = cls.forward(ctx, *args)
+        if not (_enabled[0] and any(ctx.needs_input_grad)):
+            return out
+        single = not isinstance(out, tuple)
+        outs = (out,) if single else out
+        arg_pos = tuple(i for i, a in enumerate(args) if isinstance(a, _Tensor))
+        raw = tuple(o._data if isinstance(o, _Tensor) else o for o in outs)
+        node = _UserNode(cls, ctx, arg_pos, len(args), raw)
+        node.inputs = tuple(args[i] for i in arg_pos)
+        node._epoch = _epoch[0]
+
+        def differentiable(o):
+            return isinstance(o, _Tensor) and o._data.dtype.kind in "fc" and id(o) not in ctx._non_diff
+
+        wrapped = []
+        if single and differentiable(out):
+            w = _Tensor._make(out._data, True)
+            w._ctx = node
+            wrapped.append(w)
+        elif single:
+            wrapped.append(out)
+        else:
+            node.out_grads = [None] * len(outs)
+            token = _Tensor._make(_np.zeros((), _np.float32), True)
+            token._ctx = node
+            for i, o in enumerate(outs):
+                if differentiable(o):
+                    wrapped.append(_PickOutput(node, i)(token))
+                else:
+                    wrapped.append(o)
+        # saved outputs must be the recorded ones, so that double backward sees through them
+        if ctx._saved:
+            swap = {id(o): w for o, w in zip(outs, wrapped) if isinstance(o, _Tensor)}
+            ctx._saved = tuple(swap.get(id(t), t) if t is not None else None for t in ctx._saved)
+        return wrapped[0] if single else tuple(wrapped)
+
+
+def once_differentiable(fn):
+    """Accepted for compatibility: marks a backward that is not itself differentiable."""
+    return fn

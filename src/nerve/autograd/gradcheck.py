@@ -44,11 +44,11 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
             continue
         # an output outside the graph still counts: its analytic Jacobian is zero, and a
         # backward that drops a dependence (a detached intermediate) must be caught
-        n_out = out.data.size
+        n_out = out._data.size
         # analytic Jacobian, one row per output element
-        analytic = [np.zeros((n_out, t.data.size)) for t in targets]
+        analytic = [np.zeros((n_out, t._data.size)) for t in targets]
         for k in range(n_out):
-            seed = np.zeros(out.data.shape, dtype=out.data.dtype)
+            seed = np.zeros(out._data.shape, dtype=out._data.dtype)
             seed.reshape(-1)[k] = 1
             o = _as_tuple(func(*inputs))[oi]
             if not o.requires_grad:
@@ -56,20 +56,20 @@ def gradcheck(func, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True
             grads = run_backward([o], [Tensor._make(seed)], inputs=targets, allow_unused=True)
             for j, g in enumerate(grads):
                 if g is not None:
-                    analytic[j][k] = g.data.reshape(-1)
+                    analytic[j][k] = g._data.reshape(-1)
         # numerical Jacobian, one column per input element
         with no_grad():
             for j, t in enumerate(targets):
-                if not isinstance(t.data, np.ndarray) or not t.data.flags.c_contiguous \
-                        or not t.data.flags.writeable:
-                    t.data = np.array(t.data, order="C")   # perturb in place below: needs an owned C-order array
-                flat = t.data.reshape(-1)
+                if not isinstance(t._data, np.ndarray) or not t._data.flags.c_contiguous \
+                        or not t._data.flags.writeable:
+                    t._data = np.array(t._data, order="C")   # perturb in place below: needs an owned C-order array
+                flat = t._data.reshape(-1)
                 for i in range(flat.size):
                     orig = flat[i]
                     flat[i] = orig + eps
-                    fp = np.array(_as_tuple(func(*inputs))[oi].data, dtype=np.float64).reshape(-1)
+                    fp = np.array(_as_tuple(func(*inputs))[oi]._data, dtype=np.float64).reshape(-1)
                     flat[i] = orig - eps
-                    fm = np.array(_as_tuple(func(*inputs))[oi].data, dtype=np.float64).reshape(-1)
+                    fm = np.array(_as_tuple(func(*inputs))[oi]._data, dtype=np.float64).reshape(-1)
                     flat[i] = orig
                     num = (fp - fm) / (2 * eps)
                     ana = analytic[j][:, i]

@@ -32,7 +32,7 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     x = _t(x)
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return _ops.relu(x)
-    d = x.data
+    d = x._data
     if threshold != 0.0:
         below = d < threshold
         y = _ops.where(Tensor._make(below), (x - threshold) * negative_slope, x) if negative_slope \

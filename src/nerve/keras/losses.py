@@ -60,7 +60,7 @@ def _pred(y_pred):
 
 def _raw(y):
     if isinstance(y, Tensor):
-        return y.data
+        return y._data
     return np.asarray(y)
 
 
@@ -76,13 +76,13 @@ def _match_rank(t, pshape):
 
 def _true(op, y_true, p, cast=True):
     """``y_true`` as a raw array with ``y_pred``'s rank (and float dtype), shapes checked."""
-    t = _match_rank(_raw(y_true), p.data.shape)
-    if t.shape != p.data.shape:
+    t = _match_rank(_raw(y_true), p._data.shape)
+    if t.shape != p._data.shape:
         raise ValueError(
-            f"{op}: y_true shape {tuple(t.shape)} does not match y_pred shape {tuple(p.data.shape)}; "
+            f"{op}: y_true shape {tuple(t.shape)} does not match y_pred shape {tuple(p._data.shape)}; "
             "they must be equal (one target value per output unit)")
-    if cast and t.dtype != p.data.dtype:
-        t = t.astype(p.data.dtype)
+    if cast and t.dtype != p._data.dtype:
+        t = t.astype(p._data.dtype)
     return t
 
 
@@ -92,7 +92,7 @@ def _logits_of(y_pred, kind):
     if fn is None or fn.inputs is None:
         return None
     if kind == "softmax":
-        if type(fn) is _nn.Softmax and fn.axis == y_pred.data.ndim - 1:
+        if type(fn) is _nn.Softmax and fn.axis == y_pred._data.ndim - 1:
             return fn.inputs[0]
     elif type(fn) is _ew.Sigmoid:
         return fn.inputs[0]
@@ -176,7 +176,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 
 
 def _check_categorical(op, t, p):
-    ps = p.data.shape
+    ps = p._data.shape
     if t.ndim == len(ps) - 1 and t.dtype.kind in "iu" and ps[-1] > 1:
         raise ValueError(
             f"{op}: got integer class labels of shape {tuple(t.shape)} but it needs one-hot targets "
@@ -187,7 +187,7 @@ def _check_categorical(op, t, p):
         raise ValueError(
             f"{op}: y_true shape {tuple(t.shape)} does not match y_pred shape {tuple(ps)}: one-hot "
             f"targets need one column per output unit ({ps[-1] if ps else 1})")
-    return t if t.dtype == p.data.dtype else t.astype(p.data.dtype)
+    return t if t.dtype == p._data.dtype else t.astype(p._data.dtype)
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -200,10 +200,10 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     """
     p = _pred(y_pred)
     t = _check_categorical("categorical_crossentropy", _raw(y_true), p)
-    ax = _axis(axis, p.data.ndim)
+    ax = _axis(axis, p._data.ndim)
     if label_smoothing:
-        t = t * (1.0 - label_smoothing) + label_smoothing / p.data.shape[ax]
-    z = p if from_logits else (_logits_of(p, "softmax") if ax == p.data.ndim - 1 else None)
+        t = t * (1.0 - label_smoothing) + label_smoothing / p._data.shape[ax]
+    z = p if from_logits else (_logits_of(p, "softmax") if ax == p._data.ndim - 1 else None)
     if z is not None:
         logp = _ops.log_softmax(z, ax)
     else:
@@ -214,7 +214,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 def _sparse_labels(op, y_true, p):
     t = _raw(y_true)
-    ps = p.data.shape
+    ps = p._data.shape
     c = ps[-1] if ps else 1
     if t.ndim == len(ps) and t.ndim and t.shape[-1] == 1:
         t = t.reshape(t.shape[:-1])
@@ -267,7 +267,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     """
     op = "sparse_categorical_crossentropy"
     p = _pred(y_pred)
-    if axis not in (-1, p.data.ndim - 1):
+    if axis not in (-1, p._data.ndim - 1):
         raise ValueError(f"{op}: only axis=-1 is supported, got {axis}")
     t, c = _sparse_labels(op, y_true, p)
     _check_range(op, t, c, ignore_class)
@@ -282,11 +282,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     if ignore_class is not None:
         valid = flat_t != ignore_class
         flat_t = np.where(valid, flat_t, 0)
-    lp2 = logp if logp.data.ndim == 2 else logp.reshape(-1, c)
+    lp2 = logp if logp._data.ndim == 2 else logp.reshape(-1, c)
     out = _nn.nll_loss_2d(lp2, flat_t, None, None, "none")
     if valid is not None:
-        out = out * _const(valid.astype(out.data.dtype))
-    return out if out.data.shape == t.shape else out.reshape(t.shape)
+        out = out * _const(valid.astype(out._data.dtype))
+    return out if out._data.shape == t.shape else out.reshape(t.shape)
 
 
 def kl_divergence(y_true, y_pred):
@@ -363,9 +363,9 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     """
     if sample_weight is not None:
         sw = _raw(sample_weight)
-        if sw.dtype != values.data.dtype:
-            sw = sw.astype(values.data.dtype)
-        vnd = values.data.ndim
+        if sw.dtype != values._data.dtype:
+            sw = sw.astype(values._data.dtype)
+        vnd = values._data.ndim
         while sw.ndim > vnd and sw.shape[-1] == 1:
             sw = sw.reshape(sw.shape[:-1])
         if sw.ndim < vnd:
@@ -376,11 +376,11 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     if reduction == "sum":
         return values.sum()
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        total = float(np.broadcast_to(sw, values.data.shape).sum())
+        total = float(np.broadcast_to(sw, values._data.shape).sum())
         return values.sum() * (1.0 / total if total else 0.0)
     if sample_weight is None:
         return values.mean()
-    n = values.data.size
+    n = values._data.size
     return values.sum() * (1.0 / n if n else 0.0)
 
 

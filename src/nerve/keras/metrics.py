@@ -34,7 +34,7 @@ EPSILON = 1e-7
 
 def _arr(x):
     if isinstance(x, Tensor):
-        return x.data
+        return x._data
     if isinstance(x, np.ndarray):
         return x
     return np.asarray(x)

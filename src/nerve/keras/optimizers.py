@@ -300,7 +300,7 @@ class Optimizer:
             self._lr = float(self._schedule(self.iterations))
             for g in inner.param_groups:
                 g["lr"] = self._lr
-        grads = [p.grad.data for g in inner.param_groups for p in g["params"] if p.grad is not None]
+        grads = [p.grad._data for g in inner.param_groups for p in g["params"] if p.grad is not None]
         if self.clipvalue is not None:
             for a in grads:
                 np.clip(a, -self.clipvalue, self.clipvalue, out=a)
@@ -319,7 +319,7 @@ class Optimizer:
             for g in inner.param_groups:
                 for p in g["params"]:
                     if p.grad is not None:
-                        p.data *= f
+                        p._data *= f
 
     _decay_here = True   # AdamW decays inside nerve.optim.AdamW instead
 

@@ -11,7 +11,7 @@ def to_categorical(x, num_classes=None):
         >>> to_categorical([0, 2, 1], num_classes=3)
         array([[1., 0., 0.], [0., 0., 1.], [0., 1., 0.]], dtype=float32)
     """
-    y = np.asarray(getattr(x, "data", x))
+    y = np.asarray(getattr(x, "_data", x))
     if y.dtype.kind == "f":
         if not np.all(y == np.round(y)):
             raise ValueError("to_categorical: labels must be whole numbers (class indices)")

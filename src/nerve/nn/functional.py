@@ -59,7 +59,7 @@ def relu(input, inplace=False):  # noqa: A002 - PyTorch names
         inplace: overwrite ``input`` when autograd does not track it (see ``_inplace_ok``).
     """
     if inplace and _inplace_ok(input):
-        np.maximum(input.data, 0, out=input.data)
+        np.maximum(input._data, 0, out=input._data)
         return input
     return _ew.Relu()(input)
 
@@ -70,7 +70,7 @@ def relu_(input):  # noqa: A002
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
     """``x`` where ``x > 0`` else ``negative_slope * x`` (gradient ``negative_slope`` at 0, as PyTorch)."""
-    d = input.data
+    d = input._data
     # slope + (1 - slope) * [x > 0]: arithmetic, because np.where is ~20x slower on random signs
     scale = (d > 0).astype(d.dtype)
     scale *= 1.0 - negative_slope
@@ -84,7 +84,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
 def elu(input, alpha=1.0, inplace=False):  # noqa: A002
     """``x`` where ``x > 0`` else ``alpha * (exp(x) - 1)``; gradient ``alpha`` at 0 (PyTorch's rule)."""
     if inplace and _inplace_ok(input):
-        d = input.data
+        d = input._data
         neg = np.expm1(np.minimum(d, 0))
         neg *= alpha
         np.maximum(d, 0, out=d)
@@ -124,7 +124,7 @@ def tanh(input):  # noqa: A002
 def silu(input, inplace=False):  # noqa: A002
     """``x * sigmoid(x)`` (also called swish)."""
     if inplace and _inplace_ok(input):
-        d = input.data
+        d = input._data
         d *= 0.5 * (1.0 + np.tanh(0.5 * d))
         return input
     return input * _ew.sigmoid(input)
@@ -133,9 +133,9 @@ def silu(input, inplace=False):  # noqa: A002
 def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
     """``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``."""
     bx = input * beta if beta != 1 else input
-    lin = bx.data > threshold
+    lin = bx._data > threshold
     # clamp the masked-out side so exp() never overflows
-    soft = _ew.log1p(_ew.exp(_ew.Where(lin)(const(np.zeros((), dtype=bx.data.dtype)), bx)))
+    soft = _ew.log1p(_ew.exp(_ew.Where(lin)(const(np.zeros((), dtype=bx._data.dtype)), bx)))
     if beta != 1:
         soft = soft * (1.0 / beta)
     return _ew.Where(lin)(input, soft)
@@ -151,7 +151,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not be greater than max_val ({max_val})")
     if inplace and _inplace_ok(input):
-        np.clip(input.data, min_val, max_val, out=input.data)
+        np.clip(input._data, min_val, max_val, out=input._data)
         return input
     return _nn.Hardtanh(min_val, max_val)(input)
 
@@ -196,7 +196,7 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0:
         return input
-    d = input.data
+    d = input._data
     if p == 1:
         scale = np.zeros((), dtype=d.dtype)
     else:
@@ -249,7 +249,7 @@ def _finite_loss(fn):
     @functools.wraps(fn)
     def checked(input, target, *args, **kwargs):  # noqa: A002
         out = fn(input, target, *args, **kwargs)
-        d = out.data
+        d = out._data
         if d.ndim == 0 and not math.isfinite(d.item()):
             why = _nonfinite_inputs(input, target)
             if why:
@@ -264,7 +264,7 @@ def _finite_loss(fn):
 def _nonfinite_inputs(input, target):  # noqa: A002
     parts = []
     for what, t in (("input", input), ("target", target)):
-        a = t.data if isinstance(t, Tensor) else np.asarray(t)
+        a = t._data if isinstance(t, Tensor) else np.asarray(t)
         if a.dtype.kind == "f":
             n_nan, n_inf = int(np.isnan(a).sum()), int(np.isinf(a).sum())
             if n_nan or n_inf:
@@ -284,13 +284,13 @@ def _target(op, input, target, what="target"):
     """Lift ``target`` to a tensor, check that its shape equals the input's, match float dtypes."""
     if not isinstance(target, Tensor):
         target = Tensor(target)
-    if target.data.shape != input.data.shape:
+    if target._data.shape != input._data.shape:
         raise ValueError(
-            f"{op}: {what} shape {tuple(target.data.shape)} does not match input shape "
-            f"{tuple(input.data.shape)}; they must be equal (nerve does not broadcast loss targets). "
+            f"{op}: {what} shape {tuple(target._data.shape)} does not match input shape "
+            f"{tuple(input._data.shape)}; they must be equal (nerve does not broadcast loss targets). "
             "Reshape one of them, e.g. target.view(input.shape) or input.squeeze(-1)")
-    dt = input.data.dtype
-    if target.data.dtype != dt and dt.kind == "f":
+    dt = input._data.dtype
+    if target._data.dtype != dt and dt.kind == "f":
         target = target.to(dt)
     return target
 
@@ -299,9 +299,9 @@ def _elem_weight(op, input, weight):
     """The per-element ``weight`` of mse/l1/huber: a tensor with the input's shape (PyTorch's rule)."""
     if not isinstance(weight, Tensor):
         weight = Tensor(weight)
-    if weight.data.shape != input.data.shape:
+    if weight._data.shape != input._data.shape:
         raise ValueError(
-            f"{op}: weight shape {tuple(weight.data.shape)} must equal input shape {tuple(input.data.shape)}")
+            f"{op}: weight shape {tuple(weight._data.shape)} must equal input shape {tuple(input._data.shape)}")
     return weight
 
 
@@ -378,16 +378,16 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 # ---------------------------------------------------------------- binary losses
 def _broadcast_weight(op, name, weight, input):
     """A constant (no-gradient) weight that broadcasts to the input, as PyTorch requires."""
-    w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
+    w = weight._data if isinstance(weight, Tensor) else np.asarray(weight)
     try:
-        fits = np.broadcast_shapes(w.shape, input.data.shape) == input.data.shape
+        fits = np.broadcast_shapes(w.shape, input._data.shape) == input._data.shape
     except ValueError:
         fits = False
     if not fits:
         raise ValueError(
             f"{op}: {name} of shape {tuple(w.shape)} does not broadcast to the input shape "
-            f"{tuple(input.data.shape)}")
-    return w.astype(input.data.dtype, copy=False)
+            f"{tuple(input._data.shape)}")
+    return w.astype(input._data.dtype, copy=False)
 
 
 @_finite_loss
@@ -403,7 +403,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """
     reduction = _reduction("binary_cross_entropy", reduction, size_average, reduce)
     target = _target("binary_cross_entropy", input, target)
-    d = input.data
+    d = input._data
     if d.size and (d.min() < 0 or d.max() > 1):
         raise RuntimeError(
             f"binary_cross_entropy: input values must be probabilities in [0, 1], got values in "
@@ -438,7 +438,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 # ----------------------------------------------------------- class-index losses
 def _class_weight(op, weight, c):
-    w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
+    w = weight._data if isinstance(weight, Tensor) else np.asarray(weight)
     if w.shape != (c,):
         raise ValueError(
             f"{op}: weight must have one entry per class, shape ({c},), got {tuple(w.shape)}")
@@ -454,9 +454,9 @@ def _flat_classes(op, input, target):
     """
     if not isinstance(target, Tensor):
         target = Tensor(target)
-    t = target.data
-    shape = input.data.shape
-    if input.data.ndim == 0:
+    t = target._data
+    shape = input._data.shape
+    if input._data.ndim == 0:
         raise ValueError(f"{op}: input must have a class dimension, got a 0-d tensor")
     if t.dtype.kind not in "iu":
         raise TypeError(
@@ -498,9 +498,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """
     reduction = _reduction("nll_loss", reduction, size_average, reduce)
     logp2, t, tshape = _flat_classes("nll_loss", input, target)
-    w = None if weight is None else _class_weight("nll_loss", weight, logp2.data.shape[1])
+    w = None if weight is None else _class_weight("nll_loss", weight, logp2._data.shape[1])
     out = _nll("nll_loss", logp2, t, w, ignore_index, reduction)
-    if reduction == "none" and out.data.shape != tshape:
+    if reduction == "none" and out._data.shape != tshape:
         out = _shape.reshape(out, tshape)
     return out
 
@@ -531,27 +531,27 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing}")
     if not isinstance(target, Tensor):
         target = Tensor(target)
-    shape, tshape = input.data.shape, target.data.shape
-    if input.data.ndim == 0:
+    shape, tshape = input._data.shape, target._data.shape
+    if input._data.ndim == 0:
         raise ValueError(f"{op}: input must have a class dimension, got a 0-d tensor")
-    cdim = 1 if input.data.ndim > 1 else 0
+    cdim = 1 if input._data.ndim > 1 else 0
     c = shape[cdim]
-    tkind = target.data.dtype.kind
+    tkind = target._data.dtype.kind
     if tshape == shape:
         if tkind != "f":
             raise TypeError(
                 f"{op}: target has the input's shape {tuple(shape)}, so it is read as class "
-                f"probabilities, which must be floating point; got {target.data.dtype}. For a one-hot "
+                f"probabilities, which must be floating point; got {target._data.dtype}. For a one-hot "
                 f"target use target.float(); for class indices pass shape {tuple(shape[:cdim] + shape[cdim + 1:])}")
         return _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_smoothing, cdim)
     if tkind == "f":
-        if target.data.ndim == input.data.ndim:
+        if target._data.ndim == input._data.ndim:
             raise ValueError(
                 f"{op}: class-probability target shape {tuple(tshape)} does not match input shape "
                 f"{tuple(shape)} ({c} classes); a probability (or one-hot) target needs exactly the "
                 "input's shape")
         raise TypeError(
-            f"{op}: class-index target must have dtype int64, got {target.data.dtype} (shape "
+            f"{op}: class-index target must have dtype int64, got {target._data.dtype} (shape "
             f"{tuple(tshape)}); convert it with target.long(), or pass class probabilities with the "
             f"input's shape {tuple(shape)}")
 
@@ -559,13 +559,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     logp2, t, out_shape = _flat_classes(op, logp, target)
     w = None if weight is None else _class_weight(op, weight, c)
     nll = _nll(op, logp2, t, w, ignore_index, reduction)
-    if reduction == "none" and nll.data.shape != out_shape:
+    if reduction == "none" and nll._data.shape != out_shape:
         nll = _shape.reshape(nll, out_shape)
     if label_smoothing == 0:
         return nll
 
     # smoothing term: -sum_c w_c log p_c per row, zero for ignored rows
-    dt = logp2.data.dtype
+    dt = logp2._data.dtype
     smooth = logp2 * const(w.astype(dt, copy=False)) if w is not None else logp2
     smooth = -smooth.sum(1)
     valid = None
@@ -575,7 +575,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             valid = ~ign
             smooth = smooth * const(valid.astype(dt))
     if reduction == "none":
-        if smooth.data.shape != out_shape:
+        if smooth._data.shape != out_shape:
             smooth = _shape.reshape(smooth, out_shape)
     elif reduction == "sum":
         smooth = smooth.sum()
@@ -593,10 +593,10 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_s
         raise ValueError(
             f"{op}: ignore_index ({ignore_index}) is not supported with class-probability targets; "
             "zero the rows' probabilities or weights instead")
-    shape = input.data.shape
+    shape = input._data.shape
     c = shape[cdim]
-    dt = input.data.dtype
-    if target.data.dtype != dt:
+    dt = input._data.dtype
+    if target._data.dtype != dt:
         target = target.to(dt)
     logp = _nn.LogSoftmax(cdim)(input)
     if label_smoothing > 0:
@@ -610,7 +610,7 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_s
     total = prod.sum()
     if reduction == "sum":
         return -total
-    rows = input.data.size // c if c else 0
+    rows = input._data.size // c if c else 0
     return total * (-1.0 / rows if rows else float("nan"))
 
 
@@ -629,10 +629,10 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         loss = _ew.exp(target) * (target - input)
     else:
         # xlogy(t, t): 0 where t == 0 (log of 1 there); negative t gives NaN, as in PyTorch
-        zero = (target.data == 0).astype(target.data.dtype)
+        zero = (target._data == 0).astype(target._data.dtype)
         loss = target * (_ew.log(target + const(zero)) - input)
     if reduction == "batchmean":
-        n = input.data.shape[0] if input.data.ndim else 1
+        n = input._data.shape[0] if input._data.ndim else 1
         return loss.sum() * (1.0 / n)
     return _reduce(loss, reduction)
 

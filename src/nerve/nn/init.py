@@ -29,7 +29,7 @@ __all__ = [
 
 
 def _data(tensor):
-    return tensor.data if isinstance(tensor, Tensor) else tensor
+    return tensor._data if isinstance(tensor, Tensor) else tensor
 
 
 def _fill(tensor, values):

@@ -31,10 +31,10 @@ class Parameter(Tensor):
         if data is None:
             arr = B.np.empty((0,), dtype=B.get_default_dtype())
         elif isinstance(data, Tensor):
-            arr = data.data
+            arr = data._data
         else:
             arr = _to_array(data)
-        self.data = arr
+        self._data = arr
         self.grad = None
         self._ctx = None
         self.requires_grad = False
@@ -46,12 +46,12 @@ class Parameter(Tensor):
 
     def __reduce_ex__(self, protocol):
         # Parameters pickle and deep-copy as parameters (``.grad`` is not kept, as in PyTorch).
-        return (_rebuild_parameter, (self.data, self.requires_grad))
+        return (_rebuild_parameter, (self._data, self.requires_grad))
 
     def __deepcopy__(self, memo):
         out = memo.get(id(self))
         if out is None:
-            out = type(self)._make(self.data.copy(), self.requires_grad)
+            out = type(self)._make(self._data.copy(), self.requires_grad)
             memo[id(self)] = out
         return out
 

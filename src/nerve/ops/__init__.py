@@ -1,4 +1,4 @@
-"""nerve's operations: primitives (one ``Function`` class each) and composites.
+"""nerve's operations: primitives (one ``Op`` class each) and composites.
 
 ``elementwise``  arithmetic, exp/log, activations, comparisons
 ``reduce``       sum, mean, max/min, var/std, logsumexp
@@ -26,3 +26,11 @@ from .shape import (  # noqa: F401
     repeat, reshape, split, squeeze, stack, sum_to_size, swapaxes, to_device, transpose, unbind,
     unflatten, unsqueeze, view,
 )
+from . import einsum as _einsum_mod, layout, pointwise, scatter, sorting  # noqa: F401,E402
+from .einsum import *  # noqa: F401,F403,E402
+from .layout import *  # noqa: F401,F403,E402
+from .pointwise import *  # noqa: F401,F403,E402
+from .scatter import *  # noqa: F401,F403,E402
+from .sorting import *  # noqa: F401,F403,E402
+
+EXTRA_MODULES = (pointwise, sorting, layout, scatter, _einsum_mod)

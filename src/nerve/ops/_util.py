@@ -18,7 +18,7 @@ def lift(x, like=None):
     if isinstance(x, Tensor):
         return x
     if isinstance(x, numbers.Number) and like is not None:
-        dt = like.data.dtype
+        dt = like._data.dtype
         if isinstance(x, bool):
             pass
         elif isinstance(x, numbers.Integral):
@@ -29,7 +29,7 @@ def lift(x, like=None):
                 dt = B.get_default_dtype()
         else:
             raise TypeError(f"unsupported scalar {x!r} of type {type(x).__name__}")
-        xp = np if isinstance(like.data, np.ndarray) else B.array_module(like.device)
+        xp = np if isinstance(like._data, np.ndarray) else B.array_module(like.device)
         return _make(xp.asarray(x, dtype=dt))
     return Tensor(x)
 
@@ -39,20 +39,20 @@ def lift_pair(a, b):
     (PyTorch's rule: ``int_tensor * 2.5`` is float32, where NumPy 2 would give float64)."""
     if not isinstance(a, Tensor):
         a = lift(a, b)
-        da, db = a.data.dtype, b.data.dtype
+        da, db = a._data.dtype, b._data.dtype
         if da is not db and da.kind == "f" and db.kind in "biu":   # (`is`: the common case costs nothing)
-            b = _make(b.data.astype(da))
+            b = _make(b._data.astype(da))
     elif not isinstance(b, Tensor):
         b = lift(b, a)
-        da, db = a.data.dtype, b.data.dtype
+        da, db = a._data.dtype, b._data.dtype
         if da is not db and db.kind == "f" and da.kind in "biu":
-            a = _make(a.data.astype(db))
+            a = _make(a._data.astype(db))
     return a, b
 
 
 def sum_to(g, shape):
     """Reduce a broadcast gradient back to ``shape`` (a Tensor op, differentiable)."""
-    if g.data.shape == shape:
+    if g._data.shape == shape:
         return g
     from .shape import SumTo
     return SumTo(shape)(g)

@@ -7,7 +7,7 @@ Each class is one op: ``forward`` on raw arrays, ``backward`` with tensor ops
 The hottest ops also carry a fast path at the top of ``backward``: when grad
 mode is off (a plain ``backward()``, not ``create_graph=True``) the same
 formula runs on raw arrays and the results are wrapped once, which skips a
-Function call per term. The tensor-op form below it stays the definition
+Op call per term. The tensor-op form below it stays the definition
 (used for higher-order gradients), and the tests compare the two.
 """
 from __future__ import annotations
@@ -15,70 +15,70 @@ from __future__ import annotations
 import math
 
 from .._backend import np
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
 from ._util import _make, const, lift, lift_pair, sum_to, sum_to_array
 
 
 # ------------------------------------------------------------------ binary
-class Add(Function):
+class Add(Op):
     def forward(self, a, b):
         return a + b
 
     def backward(self, g):
         a, b = self.inputs
         if not _enabled[0]:
-            gd = g.data
-            return (_make(sum_to_array(gd, a.data.shape)) if a.requires_grad else None,
-                    _make(sum_to_array(gd, b.data.shape)) if b.requires_grad else None)
-        return (sum_to(g, a.data.shape) if a.requires_grad else None,
-                sum_to(g, b.data.shape) if b.requires_grad else None)
+            gd = g._data
+            return (_make(sum_to_array(gd, a._data.shape)) if a.requires_grad else None,
+                    _make(sum_to_array(gd, b._data.shape)) if b.requires_grad else None)
+        return (sum_to(g, a._data.shape) if a.requires_grad else None,
+                sum_to(g, b._data.shape) if b.requires_grad else None)
 
 
-class Sub(Function):
+class Sub(Op):
     def forward(self, a, b):
         return a - b
 
     def backward(self, g):
         a, b = self.inputs
         if not _enabled[0]:
-            gd = g.data
-            return (_make(sum_to_array(gd, a.data.shape)) if a.requires_grad else None,
-                    _make(sum_to_array(-gd, b.data.shape)) if b.requires_grad else None)
-        return (sum_to(g, a.data.shape) if a.requires_grad else None,
-                sum_to(-g, b.data.shape) if b.requires_grad else None)
+            gd = g._data
+            return (_make(sum_to_array(gd, a._data.shape)) if a.requires_grad else None,
+                    _make(sum_to_array(-gd, b._data.shape)) if b.requires_grad else None)
+        return (sum_to(g, a._data.shape) if a.requires_grad else None,
+                sum_to(-g, b._data.shape) if b.requires_grad else None)
 
 
-class Mul(Function):
+class Mul(Op):
     def forward(self, a, b):
         return a * b
 
     def backward(self, g):
         a, b = self.inputs
         if not _enabled[0]:
-            gd = g.data
-            return (_make(sum_to_array(gd * b.data, a.data.shape)) if a.requires_grad else None,
-                    _make(sum_to_array(gd * a.data, b.data.shape)) if b.requires_grad else None)
-        return (sum_to(g * b, a.data.shape) if a.requires_grad else None,
-                sum_to(g * a, b.data.shape) if b.requires_grad else None)
+            gd = g._data
+            return (_make(sum_to_array(gd * b._data, a._data.shape)) if a.requires_grad else None,
+                    _make(sum_to_array(gd * a._data, b._data.shape)) if b.requires_grad else None)
+        return (sum_to(g * b, a._data.shape) if a.requires_grad else None,
+                sum_to(g * a, b._data.shape) if b.requires_grad else None)
 
 
-class Div(Function):
+class Div(Op):
     def forward(self, a, b):
         return a / b
 
     def backward(self, g):
         a, b = self.inputs
         if not _enabled[0]:
-            gb = g.data / b.data
-            return (_make(sum_to_array(gb, a.data.shape)) if a.requires_grad else None,
-                    _make(sum_to_array(-gb * a.data / b.data, b.data.shape)) if b.requires_grad else None)
+            gb = g._data / b._data
+            return (_make(sum_to_array(gb, a._data.shape)) if a.requires_grad else None,
+                    _make(sum_to_array(-gb * a._data / b._data, b._data.shape)) if b.requires_grad else None)
         gb = g / b
-        return (sum_to(gb, a.data.shape) if a.requires_grad else None,
-                sum_to(-gb * a / b, b.data.shape) if b.requires_grad else None)
+        return (sum_to(gb, a._data.shape) if a.requires_grad else None,
+                sum_to(-gb * a / b, b._data.shape) if b.requires_grad else None)
 
 
-class Pow(Function):
+class Pow(Op):
     """``a ** b`` with both sides tensors."""
     save_output = True
 
@@ -90,19 +90,19 @@ class Pow(Function):
         ga = gb = None
         if a.requires_grad:
             ga = g * b * a ** (b - 1)
-            bzero = b.data == 0
+            bzero = b._data == 0
             if bzero.any():   # d(a^0)/da = 0, also at a == 0 where 0 * 0^-1 would be nan (PyTorch's rule)
                 ga = where(const(bzero), 0.0, ga)
-            ga = sum_to(ga, a.data.shape)
+            ga = sum_to(ga, a._data.shape)
         if b.requires_grad:
             # d(a^b)/db = a^b log a; PyTorch's convention: 0 where a == 0 and b >= 0
-            zero = (a.data == 0) & (b.data >= 0)
+            zero = (a._data == 0) & (b._data >= 0)
             loga = log(where(const(zero), 1.0, a))
-            gb = sum_to(g * self.output() * loga, b.data.shape)
+            gb = sum_to(g * self.output() * loga, b._data.shape)
         return ga, gb
 
 
-class PowScalar(Function):
+class PowScalar(Op):
     """``x ** c`` for a Python number ``c``."""
 
     def __init__(self, c):
@@ -118,45 +118,45 @@ class PowScalar(Function):
         (x,) = self.inputs
         c = self.c
         if not _enabled[0]:
-            xd = x.data
+            xd = x._data
             if c == 2:
-                return _make(g.data * xd * 2.0)
+                return _make(g._data * xd * 2.0)
             if c == 0:
-                return _make(np.zeros_like(g.data))
-            return _make(g.data * (xd ** (c - 1) * c))
+                return _make(np.zeros_like(g._data))
+            return _make(g._data * (xd ** (c - 1) * c))
         if c == 2:
             return g * x * 2.0
         if c == 0:   # constant: zero gradient, also at x == 0 (where 0 * x^-1 would be nan)
-            return const(np.zeros_like(g.data))
+            return const(np.zeros_like(g._data))
         return g * (x ** (c - 1) * c)
 
 
-class Maximum(Function):
+class Maximum(Op):
     def forward(self, a, b):
         return np.maximum(a, b)
 
     def backward(self, g):
         a, b = self.inputs
         # ties share the gradient equally (PyTorch's rule)
-        w = (a.data > b.data) + 0.5 * (a.data == b.data)
-        w = w.astype(g.data.dtype)
-        return (sum_to(g * const(w), a.data.shape) if a.requires_grad else None,
-                sum_to(g * const(1 - w), b.data.shape) if b.requires_grad else None)
+        w = (a._data > b._data) + 0.5 * (a._data == b._data)
+        w = w.astype(g._data.dtype)
+        return (sum_to(g * const(w), a._data.shape) if a.requires_grad else None,
+                sum_to(g * const(1 - w), b._data.shape) if b.requires_grad else None)
 
 
-class Minimum(Function):
+class Minimum(Op):
     def forward(self, a, b):
         return np.minimum(a, b)
 
     def backward(self, g):
         a, b = self.inputs
-        w = (a.data < b.data) + 0.5 * (a.data == b.data)
-        w = w.astype(g.data.dtype)
-        return (sum_to(g * const(w), a.data.shape) if a.requires_grad else None,
-                sum_to(g * const(1 - w), b.data.shape) if b.requires_grad else None)
+        w = (a._data < b._data) + 0.5 * (a._data == b._data)
+        w = w.astype(g._data.dtype)
+        return (sum_to(g * const(w), a._data.shape) if a.requires_grad else None,
+                sum_to(g * const(1 - w), b._data.shape) if b.requires_grad else None)
 
 
-class Where(Function):
+class Where(Op):
     """``where(cond, a, b)``; ``cond`` is a constant boolean array."""
 
     def __init__(self, cond):
@@ -169,27 +169,27 @@ class Where(Function):
         a, b = self.inputs
         c = self.cond
         if not _enabled[0]:
-            gd = g.data
+            gd = g._data
             z = np.zeros((), dtype=gd.dtype)
-            return (_make(sum_to_array(np.where(c, gd, z), a.data.shape)) if a.requires_grad else None,
-                    _make(sum_to_array(np.where(c, z, gd), b.data.shape)) if b.requires_grad else None)
-        zero = const(np.zeros((), dtype=g.data.dtype))
-        return (sum_to(Where(c)(g, zero), a.data.shape) if a.requires_grad else None,
-                sum_to(Where(c)(zero, g), b.data.shape) if b.requires_grad else None)
+            return (_make(sum_to_array(np.where(c, gd, z), a._data.shape)) if a.requires_grad else None,
+                    _make(sum_to_array(np.where(c, z, gd), b._data.shape)) if b.requires_grad else None)
+        zero = const(np.zeros((), dtype=g._data.dtype))
+        return (sum_to(Where(c)(g, zero), a._data.shape) if a.requires_grad else None,
+                sum_to(Where(c)(zero, g), b._data.shape) if b.requires_grad else None)
 
 
 # ------------------------------------------------------------------- unary
-class Neg(Function):
+class Neg(Op):
     def forward(self, x):
         return -x
 
     def backward(self, g):
         if not _enabled[0]:
-            return _make(-g.data)
+            return _make(-g._data)
         return -g
 
 
-class Exp(Function):
+class Exp(Op):
     save_output = True
 
     def forward(self, x):
@@ -197,21 +197,21 @@ class Exp(Function):
 
     def backward(self, g):
         if not _enabled[0]:
-            return _make(g.data * self._out().data)
+            return _make(g._data * self._out()._data)
         return g * self.output()
 
 
-class Log(Function):
+class Log(Op):
     def forward(self, x):
         return np.log(x)
 
     def backward(self, g):
         if not _enabled[0]:
-            return _make(g.data / self.inputs[0].data)
+            return _make(g._data / self.inputs[0]._data)
         return g / self.inputs[0]
 
 
-class Log1p(Function):
+class Log1p(Op):
     def forward(self, x):
         return np.log1p(x)
 
@@ -219,7 +219,7 @@ class Log1p(Function):
         return g / (self.inputs[0] + 1.0)
 
 
-class Sqrt(Function):
+class Sqrt(Op):
     save_output = True
 
     def forward(self, x):
@@ -227,11 +227,11 @@ class Sqrt(Function):
 
     def backward(self, g):
         if not _enabled[0]:
-            return _make(g.data / (self._out().data * 2.0))
+            return _make(g._data / (self._out()._data * 2.0))
         return g / (self.output() * 2.0)
 
 
-class Sin(Function):
+class Sin(Op):
     def forward(self, x):
         return np.sin(x)
 
@@ -239,7 +239,7 @@ class Sin(Function):
         return g * cos(self.inputs[0])
 
 
-class Cos(Function):
+class Cos(Op):
     def forward(self, x):
         return np.cos(x)
 
@@ -247,17 +247,17 @@ class Cos(Function):
         return -g * sin(self.inputs[0])
 
 
-class Abs(Function):
+class Abs(Op):
     def forward(self, x):
         return np.abs(x)
 
     def backward(self, g):
         if not _enabled[0]:
-            return _make(g.data * np.sign(self.inputs[0].data))
-        return g * const(np.sign(self.inputs[0].data))
+            return _make(g._data * np.sign(self.inputs[0]._data))
+        return g * const(np.sign(self.inputs[0]._data))
 
 
-class Clamp(Function):
+class Clamp(Op):
     def __init__(self, lo, hi):
         self.lo, self.hi = lo, hi
 
@@ -265,7 +265,7 @@ class Clamp(Function):
         return np.clip(x, self.lo, self.hi)
 
     def backward(self, g):
-        x = self.inputs[0].data
+        x = self.inputs[0]._data
         # gradient passes where lo <= x <= hi (PyTorch's rule, bounds included)
         m = np.ones(x.shape, dtype=bool)
         if self.lo is not None:
@@ -273,22 +273,22 @@ class Clamp(Function):
         if self.hi is not None:
             m &= x <= self.hi
         if not _enabled[0]:
-            return _make(g.data * m)
+            return _make(g._data * m)
         return g * const(m)
 
 
-class Relu(Function):
+class Relu(Op):
     def forward(self, x):
         return np.maximum(x, 0)
 
     def backward(self, g):
-        mask = self.inputs[0].data > 0
+        mask = self.inputs[0]._data > 0
         if not _enabled[0]:
-            return _make(g.data * mask)
+            return _make(g._data * mask)
         return g * const(mask)
 
 
-class Sigmoid(Function):
+class Sigmoid(Op):
     save_output = True
 
     def forward(self, x):
@@ -300,13 +300,13 @@ class Sigmoid(Function):
 
     def backward(self, g):
         if not _enabled[0]:
-            y = self._out().data
-            return _make(g.data * y * (1.0 - y))
+            y = self._out()._data
+            return _make(g._data * y * (1.0 - y))
         y = self.output()
         return g * (y * (1.0 - y))
 
 
-class Tanh(Function):
+class Tanh(Op):
     save_output = True
 
     def forward(self, x):
@@ -314,8 +314,8 @@ class Tanh(Function):
 
     def backward(self, g):
         if not _enabled[0]:
-            y = self._out().data
-            return _make(g.data * (1.0 - y * y))
+            y = self._out()._data
+            return _make(g._data * (1.0 - y * y))
         y = self.output()
         return g * (1.0 - y * y)
 
@@ -365,7 +365,7 @@ def erf_array(x):
     return out
 
 
-class Erf(Function):
+class Erf(Op):
     def forward(self, x):
         return erf_array(x)
 
@@ -374,7 +374,7 @@ class Erf(Function):
         return g * (exp(-(x * x)) * (2.0 / math.sqrt(math.pi)))
 
 
-class Cast(Function):
+class Cast(Op):
     def __init__(self, dtype):
         self.dtype = dtype
 
@@ -388,7 +388,7 @@ class Cast(Function):
         return Cast(self.src)(g)
 
 
-class Clone(Function):
+class Clone(Op):
     def forward(self, x):
         return x.copy()
 
@@ -415,7 +415,7 @@ def mul(a, b):
 
 def div(a, b):
     a, b = lift_pair(a, b)
-    if a.data.dtype.kind in "biu" and b.data.dtype.kind in "biu":
+    if a._data.dtype.kind in "biu" and b._data.dtype.kind in "biu":
         # true division of integers gives the default float dtype (both sides, or NumPy makes float64)
         from .._backend import get_default_dtype
         a, b = cast(a, get_default_dtype()), cast(b, get_default_dtype())
@@ -493,11 +493,11 @@ def clamp(x, min=None, max=None):  # noqa: A002 - PyTorch names
         # a bound only where it is the value taken (no split at ties as in maximum/minimum)
         out = x
         if min is not None:
-            lo = min.data if isinstance(min, Tensor) else min
-            out = where(x.data < lo, min, out)
+            lo = min._data if isinstance(min, Tensor) else min
+            out = where(x._data < lo, min, out)
         if max is not None:
-            hi = max.data if isinstance(max, Tensor) else max
-            out = where(out.data > hi, max, out)
+            hi = max._data if isinstance(max, Tensor) else max
+            out = where(out._data > hi, max, out)
         return out
     return Clamp(min, max)(x)
 
@@ -518,7 +518,7 @@ def minimum(a, b):
 def where(condition, input, other):  # noqa: A002
     """Pick ``input`` where ``condition`` is true, else ``other`` (both broadcast)."""
     from ..tensor import Tensor
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         cond = cond.astype(bool)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
@@ -542,7 +542,7 @@ def tanh(x):
 def cast(x, dtype):
     dtype = np.dtype(dtype)
     if dtype.kind not in "fc":   # integer/bool results carry no gradient (PyTorch's rule)
-        return _make(x.data.astype(dtype))
+        return _make(x._data.astype(dtype))
     return Cast(dtype)(x)
 
 
@@ -561,7 +561,7 @@ def _nograd(fn):
         arrays = []
         like = next((a for a in args if isinstance(a, Tensor)), None)
         for a in args:
-            arrays.append(lift(a, like).data)
+            arrays.append(lift(a, like)._data)
         return _make(fn(*arrays))
     op.__name__ = fn.__name__
     return op

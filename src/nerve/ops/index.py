@@ -9,7 +9,7 @@ from __future__ import annotations
 import numbers
 
 from .._backend import np
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ._util import _make
 
 
@@ -21,7 +21,7 @@ def _norm_index(index):
     out, basic = [], True
     for i in index:
         if isinstance(i, Tensor):
-            i = i.data
+            i = i._data
             if i.dtype.kind not in "biu":
                 raise IndexError(f"tensors used as indices must be long, int or bool, got {i.dtype}")
             if i.ndim == 0 and i.dtype.kind in "iu":
@@ -44,7 +44,7 @@ def _index_error(shape, index, err):
     return IndexError(f"index {index!r} is invalid for a tensor of shape {tuple(shape)}: {err}")
 
 
-class GetItem(Function):
+class GetItem(Op):
     def __init__(self, index, basic):
         self.index, self.basic = index, basic
 
@@ -59,7 +59,7 @@ class GetItem(Function):
         return IndexPutZeros(self.index, self.basic, self.shape)(g)
 
 
-class IndexPutZeros(Function):
+class IndexPutZeros(Op):
     """Scatter ``g`` into zeros of ``shape`` at ``index`` (adding repeated indices)."""
 
     def __init__(self, index, basic, shape):
@@ -91,13 +91,13 @@ def setitem(x, index, value):
             "in-place assignment x[index] = value is not differentiable in nerve; build a new tensor with "
             "where()/masked_fill()/cat(), or do it under nerve.no_grad()")
     idx, _ = _norm_index(index)
-    v = value.data if isinstance(value, Tensor) else value
-    if isinstance(x.data, np.generic):   # a 0-d op result is a NumPy scalar: make it writable
-        x.data = np.array(x.data)
+    v = value._data if isinstance(value, Tensor) else value
+    if isinstance(x._data, np.generic):   # a 0-d op result is a NumPy scalar: make it writable
+        x._data = np.array(x._data)
     try:
-        x.data[idx] = v
+        x._data[idx] = v
     except (IndexError, ValueError) as e:
-        raise _index_error(x.data.shape, index, e) from None
+        raise _index_error(x._data.shape, index, e) from None
 
 
 def _along_axis_index(index, axis, ndim):
@@ -116,30 +116,30 @@ def _along_axis_index(index, axis, ndim):
 def gather(x, dim, index):
     """``out[i][j] = x[i][index[i][j]]`` along ``dim`` (PyTorch's ``gather``)."""
     from ..tensor import Tensor
-    ind = index.data if isinstance(index, Tensor) else np.asarray(index)
+    ind = index._data if isinstance(index, Tensor) else np.asarray(index)
     if ind.dtype.kind not in "iu":
         raise RuntimeError(f"gather(): index must be an integer tensor, got {ind.dtype}")
-    n = x.data.ndim
+    n = x._data.ndim
     if ind.ndim != n:
-        raise RuntimeError(f"gather(): index has {ind.ndim} dims but input has {n} (shape {x.data.shape})")
+        raise RuntimeError(f"gather(): index has {ind.ndim} dims but input has {n} (shape {x._data.shape})")
     ax = dim % n
-    size = x.data.shape[ax]
+    size = x._data.shape[ax]
     if ind.size and (ind.min() < -size or ind.max() >= size):
         bad = ind[(ind < -size) | (ind >= size)].flat[0]
         raise IndexError(
             f"gather(): index {int(bad)} is out of range for dim {dim} of size {size} "
-            f"(input shape {tuple(x.data.shape)}, index shape {tuple(ind.shape)})")
+            f"(input shape {tuple(x._data.shape)}, index shape {tuple(ind.shape)})")
     return GetItem(_along_axis_index(ind, ax, n), False)(x)
 
 
 def index_select(x, dim, index):
     from ..tensor import Tensor
-    ind = index.data if isinstance(index, Tensor) else np.asarray(index)
-    ax = dim % x.data.ndim
+    ind = index._data if isinstance(index, Tensor) else np.asarray(index)
+    ax = dim % x._data.ndim
     return GetItem((slice(None),) * ax + (ind,), False)(x)
 
 
-class MaskedFill(Function):
+class MaskedFill(Op):
     def __init__(self, mask, value):
         self.mask, self.value = mask, value
 
@@ -149,34 +149,34 @@ class MaskedFill(Function):
     def backward(self, g):
         x = self.inputs[0]
         out = MaskedFill(self.mask, 0)(g)
-        if out.data.shape != x.data.shape:
+        if out._data.shape != x._data.shape:
             from ._util import sum_to
-            out = sum_to(out, x.data.shape)
+            out = sum_to(out, x._data.shape)
         return out
 
 
 def masked_fill(x, mask, value):
     """Replace entries where ``mask`` is true by ``value`` (mask broadcasts to x)."""
     from ..tensor import Tensor
-    m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+    m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_fill: expected a boolean mask, got {m.dtype}")
     try:
-        ok = np.broadcast_shapes(m.shape, x.data.shape) == x.data.shape
+        ok = np.broadcast_shapes(m.shape, x._data.shape) == x._data.shape
     except ValueError:
         ok = False
     if not ok:
         raise RuntimeError(
-            f"masked_fill: mask of shape {m.shape} does not broadcast to the tensor's shape {x.data.shape}")
+            f"masked_fill: mask of shape {m.shape} does not broadcast to the tensor's shape {x._data.shape}")
     if isinstance(value, Tensor):
-        if value.data.size != 1:
+        if value._data.size != 1:
             raise RuntimeError("masked_fill: value must be a number or a one-element tensor")
-        value = value.data.item()
+        value = value._data.item()
     return MaskedFill(m, value)(x)
 
 
 def one_hot(tensor, num_classes=-1):
-    t = tensor.data if hasattr(tensor, "data") else np.asarray(tensor)
+    t = tensor._data if hasattr(tensor, "_data") else np.asarray(tensor)
     if t.dtype.kind not in "iu":
         raise RuntimeError(f"one_hot: expected an integer tensor of class indices, got {t.dtype}")
     n = int(t.max()) + 1 if num_classes < 0 else num_classes

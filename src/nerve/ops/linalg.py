@@ -1,7 +1,7 @@
 """Matrix products: ``matmul`` (batched, NumPy semantics) and the fused ``linear``."""
 from __future__ import annotations
 
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
 from ._util import _make, lift_pair, sum_to, sum_to_array
 
@@ -14,7 +14,7 @@ def _matmul_error(a, b, e):
         f"{b.shape[-2] if b.ndim > 1 else (b.shape[0] if b.ndim else '-')})")
 
 
-class Matmul(Function):
+class Matmul(Op):
     def forward(self, a, b):
         if a.dtype != b.dtype:
             raise TypeError(
@@ -29,7 +29,7 @@ class Matmul(Function):
 
     def backward(self, g):
         a, b = self.inputs
-        ad, bd = a.data.ndim, b.data.ndim
+        ad, bd = a._data.ndim, b._data.ndim
         ga = gb = None
         if ad == 1 and bd == 1:
             ga = g * b if a.requires_grad else None
@@ -37,18 +37,18 @@ class Matmul(Function):
             return ga, gb
         if ad == 1:                       # (k) @ (..., k, n) -> (..., n)
             if a.requires_grad:
-                ga = sum_to((g.unsqueeze(-2) @ b.mT).squeeze(-2), a.data.shape)
+                ga = sum_to((g.unsqueeze(-2) @ b.mT).squeeze(-2), a._data.shape)
             if b.requires_grad:
-                gb = sum_to(a.unsqueeze(-1) @ g.unsqueeze(-2), b.data.shape)
+                gb = sum_to(a.unsqueeze(-1) @ g.unsqueeze(-2), b._data.shape)
             return ga, gb
         if bd == 1:                       # (..., m, k) @ (k) -> (..., m)
             if a.requires_grad:
-                ga = sum_to(g.unsqueeze(-1) @ b.unsqueeze(-2), a.data.shape)
+                ga = sum_to(g.unsqueeze(-1) @ b.unsqueeze(-2), a._data.shape)
             if b.requires_grad:
-                gb = sum_to((a.mT @ g.unsqueeze(-1)).squeeze(-1), b.data.shape)
+                gb = sum_to((a.mT @ g.unsqueeze(-1)).squeeze(-1), b._data.shape)
             return ga, gb
         if not _enabled[0]:               # plain backward: the same GEMMs on raw arrays
-            gd, A, Bm = g.data, a.data, b.data
+            gd, A, Bm = g._data, a._data, b._data
             if a.requires_grad:
                 ga = _make(sum_to_array(gd @ Bm.swapaxes(-1, -2), A.shape))
             if b.requires_grad:
@@ -58,14 +58,14 @@ class Matmul(Function):
                     gb = _make(sum_to_array(A.swapaxes(-1, -2) @ gd, Bm.shape))
             return ga, gb
         if a.requires_grad:
-            ga = sum_to(g @ b.mT, a.data.shape)
+            ga = sum_to(g @ b.mT, a._data.shape)
         if b.requires_grad:
             if bd == 2 and ad > 2:
                 # fold the batch into rows: one GEMM instead of a batch of them and a sum
-                k, n = a.data.shape[-1], g.data.shape[-1]
+                k, n = a._data.shape[-1], g._data.shape[-1]
                 gb = a.reshape(-1, k).mT @ g.reshape(-1, n)
             else:
-                gb = sum_to(a.mT @ g, b.data.shape)
+                gb = sum_to(a.mT @ g, b._data.shape)
         return ga, gb
 
 
@@ -75,7 +75,7 @@ def matmul(a, b):
     return Matmul()(a, b)
 
 
-class Linear(Function):
+class Linear(Op):
     """``y = x @ W.T + b`` in one op: one GEMM forward, two GEMMs backward."""
 
     def forward(self, x, w, b=None):
@@ -104,9 +104,9 @@ class Linear(Function):
         x, w = ins[0], ins[1]
         gx = gw = gb = None
         if not _enabled[0]:               # plain backward: three BLAS calls on raw arrays
-            gd, xd = g.data, x.data
+            gd, xd = g._data, x._data
             if x.requires_grad:
-                gx = _make(gd @ w.data)
+                gx = _make(gd @ w._data)
             if gd.ndim != 2:
                 gd = gd.reshape(-1, gd.shape[-1])
                 xd = xd.reshape(-1, xd.shape[-1])
@@ -119,9 +119,9 @@ class Linear(Function):
             return gx, gw
         if x.requires_grad:
             gx = g @ w
-        g2 = g if g.data.ndim == 2 else g.reshape(-1, g.data.shape[-1])
+        g2 = g if g._data.ndim == 2 else g.reshape(-1, g._data.shape[-1])
         if w.requires_grad:
-            x2 = x if x.data.ndim == 2 else x.reshape(-1, x.data.shape[-1])
+            x2 = x if x._data.ndim == 2 else x.reshape(-1, x._data.shape[-1])
             gw = g2.mT @ x2
         if len(ins) == 3 and ins[2].requires_grad:
             gb = g2.sum(0)

@@ -6,12 +6,12 @@ and NLL's gradient is a scatter into one entry per row.
 from __future__ import annotations
 
 from .._backend import np
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
 from ._util import _make, const, norm_dim
 
 
-class LogSoftmax(Function):
+class LogSoftmax(Op):
     save_output = True
 
     def __init__(self, axis):
@@ -27,15 +27,15 @@ class LogSoftmax(Function):
 
     def backward(self, g):
         if not _enabled[0]:
-            gd = g.data
-            out = np.exp(self._out().data)
+            gd = g._data
+            out = np.exp(self._out()._data)
             out *= gd.sum(axis=self.axis, keepdims=True)
             return _make(np.subtract(gd, out, out=out))
         y = self.output()
         return g - y.exp() * g.sum(self.axis, keepdim=True)
 
 
-class Softmax(Function):
+class Softmax(Op):
     save_output = True
 
     def __init__(self, axis):
@@ -50,7 +50,7 @@ class Softmax(Function):
 
     def backward(self, g):
         if not _enabled[0]:
-            gd, y = g.data, self._out().data
+            gd, y = g._data, self._out()._data
             out = gd * y
             s = out.sum(axis=self.axis, keepdims=True)
             out -= y * s
@@ -62,8 +62,8 @@ class Softmax(Function):
 def _dim(x, dim, name):
     if dim is None:
         # PyTorch's legacy implicit choice: dim 0 for 0/1/3-d input, else 1
-        dim = 0 if x.data.ndim in (0, 1, 3) else 1
-    return norm_dim(dim, x.data.ndim, name)[0] if x.data.ndim else None
+        dim = 0 if x._data.ndim in (0, 1, 3) else 1
+    return norm_dim(dim, x._data.ndim, name)[0] if x._data.ndim else None
 
 
 def log_softmax(x, dim=None, dtype=None):
@@ -78,7 +78,7 @@ def softmax(x, dim=None, dtype=None):
     return Softmax(_dim(x, dim, "softmax"))(x)
 
 
-class PickRows(Function):
+class PickRows(Op):
     """``out[i] = x[i, cols[i]]`` for a 2-D ``x``."""
 
     def __init__(self, cols):
@@ -90,13 +90,13 @@ class PickRows(Function):
 
     def backward(self, g):
         if not _enabled[0]:
-            z = np.zeros(self.shape, dtype=g.data.dtype)
-            z[np.arange(self.shape[0]), self.cols] = g.data
+            z = np.zeros(self.shape, dtype=g._data.dtype)
+            z[np.arange(self.shape[0]), self.cols] = g._data
             return _make(z)
         return PutRows(self.cols, self.shape)(g)
 
 
-class WeightedPick(Function):
+class WeightedPick(Op):
     """``sum_i coef_i * x[i, cols[i]]`` (or the unsummed vector): NLL's pick, weighting and
     reduction in one op, so ``cross_entropy`` is two nodes (log-softmax, this).
 
@@ -115,15 +115,15 @@ class WeightedPick(Function):
     def backward(self, g):
         n = self.shape[0]
         if not _enabled[0]:
-            z = np.zeros(self.shape, dtype=g.data.dtype)
-            z[np.arange(n), self.cols] = g.data * self.coef
+            z = np.zeros(self.shape, dtype=g._data.dtype)
+            z[np.arange(n), self.cols] = g._data * self.coef
             return _make(z)
         from .shape import expand
         c = self.coef if isinstance(self.coef, float) else const(self.coef)
         return PutRows(self.cols, self.shape)(expand(g * c, (n,)))
 
 
-class PutRows(Function):
+class PutRows(Op):
     """Zeros of ``shape`` with ``out[i, cols[i]] = v[i]`` (rows are distinct: no accumulation)."""
 
     def __init__(self, cols, shape):
@@ -140,10 +140,10 @@ class PutRows(Function):
 
 def nll_loss_2d(logp, target, weight=None, ignore_index=-100, reduction="mean"):
     """NLL for ``logp`` of shape (N, C) and integer ``target`` of shape (N,)."""
-    t = target.data if hasattr(target, "requires_grad") else np.asarray(target)   # a Tensor or a raw array
-    if logp.data.ndim != 2:
-        raise RuntimeError(f"nll_loss: expected input of shape (N, C), got {tuple(logp.data.shape)}")
-    n, c = logp.data.shape
+    t = target._data if hasattr(target, "requires_grad") else np.asarray(target)   # a Tensor or a raw array
+    if logp._data.ndim != 2:
+        raise RuntimeError(f"nll_loss: expected input of shape (N, C), got {tuple(logp._data.shape)}")
+    n, c = logp._data.shape
     if t.dtype.kind not in "iu":
         raise TypeError(
             f"nll_loss: target must hold integer class indices (int64), got dtype {t.dtype}; "
@@ -162,11 +162,11 @@ def nll_loss_2d(logp, target, weight=None, ignore_index=-100, reduction="mean"):
         bad = t[(t < 0) | (t >= c)][0]
         raise IndexError(
             f"nll_loss: target {int(bad)} is out of bounds: expected class indices in [0, {c - 1}] "
-            f"for input with {c} classes (shape {tuple(logp.data.shape)})")
+            f"for input with {c} classes (shape {tuple(logp._data.shape)})")
     w = None
-    dt = logp.data.dtype
+    dt = logp._data.dtype
     if weight is not None:
-        w = weight.data[t].astype(dt, copy=False)
+        w = weight._data[t].astype(dt, copy=False)
     if valid is not None:
         w = valid.astype(dt) if w is None else w * valid
     if reduction == "none":
@@ -181,7 +181,7 @@ def nll_loss_2d(logp, target, weight=None, ignore_index=-100, reduction="mean"):
     raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
 
 
-class BinaryCrossEntropy(Function):
+class BinaryCrossEntropy(Op):
     """Elementwise ``-(y log p + (1 - y) log(1 - p))`` with each log clamped at -100 (PyTorch's rule).
 
     A primitive because the composite ``clamp(log(p))`` has a 0/0 gradient at
@@ -206,14 +206,14 @@ class BinaryCrossEntropy(Function):
             gp = g * (p - y) / clamp(p * (1.0 - p), min=1e-12)
         if y.requires_grad:
             # d/dy = log(1 - p) - log p with the clamped logs (constant in p: first order only)
-            pd = p.data
+            pd = p._data
             with np.errstate(divide="ignore"):
                 d = np.maximum(np.log1p(-pd), -100.0) - np.maximum(np.log(pd), -100.0)
-            gy = g * const(d.astype(g.data.dtype, copy=False))
+            gy = g * const(d.astype(g._data.dtype, copy=False))
         return gp, gy
 
 
-class BinaryCrossEntropyWithLogits(Function):
+class BinaryCrossEntropyWithLogits(Op):
     """Elementwise ``(1 - y) x + (1 + (w_pos - 1) y) softplus(-x)``, stable for any logit.
 
     ``softplus(-x) = max(-x, 0) + log1p(exp(-|x|))``; without ``pos_weight`` this is
@@ -256,7 +256,7 @@ class BinaryCrossEntropyWithLogits(Function):
         return gx, gy
 
 
-class Hardtanh(Function):
+class Hardtanh(Op):
     """``clip(x, lo, hi)`` with PyTorch's hardtanh gradient: 1 strictly inside, 0 at the bounds.
 
     (``clamp`` passes the gradient at the bounds too.) A primitive like ``Relu``:
@@ -270,5 +270,5 @@ class Hardtanh(Function):
         return np.clip(x, self.lo, self.hi)
 
     def backward(self, g):
-        x = self.inputs[0].data
+        x = self.inputs[0]._data
         return g * const((x > self.lo) & (x < self.hi))

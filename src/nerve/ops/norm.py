@@ -22,12 +22,12 @@ from __future__ import annotations
 import numbers
 
 from .._backend import np
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
 from ._util import _make, const
 
 
-class Normalize(Function):
+class Normalize(Op):
     """``y = xhat * w + b`` with ``xhat`` standardised over ``axes`` (biased variance).
 
     Inputs are ``x`` and then, when present, ``w`` and ``b``. ``w`` and ``b``
@@ -91,8 +91,8 @@ class Normalize(Function):
     def _backward_arrays(self, g):
         """The usual case (no create_graph): the closed form on arrays, in place where possible."""
         x, w, b = self._params()
-        gd, xhat, inv_std, axes, paxes = g.data, self.xhat, self.inv_std, self.axes, self.paxes
-        wd = w.data.reshape(self.pview) if w is not None else None
+        gd, xhat, inv_std, axes, paxes = g._data, self.xhat, self.inv_std, self.axes, self.paxes
+        wd = w._data.reshape(self.pview) if w is not None else None
         gx = gw = gb = None
         t = np.multiply(gd, xhat)
         if axes == paxes:
@@ -102,9 +102,9 @@ class Normalize(Function):
             sgx = t.sum(axis=axes, keepdims=True)
             sg = gd.sum(axis=axes, keepdims=True)
             if w is not None and w.requires_grad:
-                gw = _make(sgx.reshape(w.data.shape))
+                gw = _make(sgx.reshape(w._data.shape))
             if b is not None and b.requires_grad:
-                gb = _make(sg.reshape(b.data.shape))
+                gb = _make(sg.reshape(b._data.shape))
             if x.requires_grad:
                 np.multiply(xhat, sgx * (1.0 / n), out=t)
                 t += sg * (1.0 / n)
@@ -113,9 +113,9 @@ class Normalize(Function):
                 gx = _make(t)
         else:
             if w is not None and w.requires_grad:
-                gw = _make(t.sum(axis=paxes).reshape(w.data.shape))
+                gw = _make(t.sum(axis=paxes).reshape(w._data.shape))
             if b is not None and b.requires_grad:
-                gb = _make(gd.sum(axis=paxes).reshape(b.data.shape))
+                gb = _make(gd.sum(axis=paxes).reshape(b._data.shape))
             if x.requires_grad:
                 if wd is not None:
                     t *= wd
@@ -145,9 +145,9 @@ class Normalize(Function):
         wv = w.reshape(self.pview) if w is not None else None
         gx = gw = gb = None
         if w is not None and w.requires_grad:
-            gw = (g * xhat).sum(paxes).reshape(w.data.shape)
+            gw = (g * xhat).sum(paxes).reshape(w._data.shape)
         if b is not None and b.requires_grad:
-            gb = g.sum(paxes).reshape(b.data.shape)
+            gb = g.sum(paxes).reshape(b._data.shape)
         if x.requires_grad:
             gh = g * wv if wv is not None else g
             gx = (gh - gh.mean(axes, keepdim=True)
@@ -197,8 +197,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         >>> rm, rv = nerve.zeros(3), nerve.ones(3)
         >>> y = batch_norm(x, rm, rv, training=True)   # rm, rv updated in place
     """
-    shape = input.data.shape
-    if input.data.ndim < 2:
+    shape = input._data.shape
+    if input._data.ndim < 2:
         raise ValueError(
             f"batch_norm: expected an input with at least 2 dims (N, C, ...), got shape {tuple(shape)}")
     c = shape[1]
@@ -207,15 +207,15 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         _check_param(t, name, (c,), "batch_norm")
     if eps < 0 or (training and eps <= 0):
         raise ValueError(f"batch_norm: eps must be positive{' during training' if training else ''}, got {eps}")
-    view = (1, c) + (1,) * (input.data.ndim - 2)
-    axes = (0,) + tuple(range(2, input.data.ndim))
+    view = (1, c) + (1,) * (input._data.ndim - 2)
+    axes = (0,) + tuple(range(2, input._data.ndim))
     if not training:
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
         # eval: a per-channel affine map with constant statistics (a composite)
-        dt = input.data.dtype
-        inv_std = 1.0 / np.sqrt(running_var.data.astype(dt, copy=False) + eps)
-        mean = running_mean.data.astype(dt, copy=False)
+        dt = input._data.dtype
+        inv_std = 1.0 / np.sqrt(running_var._data.astype(dt, copy=False) + eps)
+        mean = running_mean._data.astype(dt, copy=False)
         if weight is None:
             scale = const(inv_std.reshape(view))
         else:
@@ -224,7 +224,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if bias is not None:
             shift = shift + bias.reshape(view)
         return input * scale + shift
-    n = input.data.size // max(c, 1)
+    n = input._data.size // max(c, 1)
     if n <= 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {tuple(shape)}")
     if momentum is None:
@@ -233,11 +233,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     fn = Normalize(axes, axes, view, eps, weight is not None, bias is not None)
     out = fn(*_inputs(input, weight, bias))
     if running_mean is not None:
-        rm = running_mean.data
+        rm = running_mean._data
         rm *= 1.0 - momentum
         rm += (momentum * fn.mean.reshape(c)).astype(rm.dtype, copy=False)
     if running_var is not None:
-        rv = running_var.data
+        rv = running_var._data
         rv *= 1.0 - momentum
         rv += (momentum * n / (n - 1) * fn.var.reshape(c)).astype(rv.dtype, copy=False)
     return out
@@ -260,7 +260,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
         normalized_shape = (int(normalized_shape),)
     normalized_shape = tuple(int(s) for s in normalized_shape)
     k = len(normalized_shape)
-    shape = input.data.shape
+    shape = input._data.shape
     if k == 0 or k > len(shape) or tuple(shape[len(shape) - k:]) != normalized_shape:
         raise RuntimeError(
             f"layer_norm: given normalized_shape={list(normalized_shape)}, expected input with shape "

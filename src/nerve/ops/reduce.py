@@ -6,7 +6,7 @@ import collections
 import numbers
 
 from .._backend import np
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
 from ._util import _make, const, norm_dim
 
@@ -23,7 +23,7 @@ def _keep_shape(shape, axes):
 def _expand_grad(g, in_shape, axes, keepdims):
     """Broadcast a reduction's gradient back over the reduced axes."""
     if not _enabled[0]:   # plain backward: a broadcast view of the raw array, no graph
-        gd = g.data
+        gd = g._data
         if not keepdims:
             gd = gd.reshape(_keep_shape(in_shape, axes))
         return _make(np.broadcast_to(gd, in_shape))
@@ -33,7 +33,7 @@ def _expand_grad(g, in_shape, axes, keepdims):
     return expand(g, in_shape)
 
 
-class Sum(Function):
+class Sum(Op):
     def __init__(self, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
 
@@ -45,7 +45,7 @@ class Sum(Function):
         return _expand_grad(g, self.shape, self.axes, self.keepdims)
 
 
-class Mean(Function):
+class Mean(Op):
     def __init__(self, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
 
@@ -59,11 +59,11 @@ class Mean(Function):
             if self.axes is None or i in self.axes:
                 n *= s
         scale = 1.0 / builtins.max(n, 1)
-        g = _make(g.data * scale) if not _enabled[0] else g * scale
+        g = _make(g._data * scale) if not _enabled[0] else g * scale
         return _expand_grad(g, self.shape, self.axes, self.keepdims)
 
 
-class Prod(Function):
+class Prod(Op):
     save_output = True
 
     def __init__(self, axes, keepdims):
@@ -76,11 +76,11 @@ class Prod(Function):
     def backward(self, g):
         # d prod / dx_i = prod / x_i (inputs with zeros are handled by the exact product of the others)
         x = self.inputs[0]
-        if np.any(x.data == 0):
+        if np.any(x._data == 0):
             if _enabled[0]:   # create_graph: the product of the others must itself be differentiable
                 others = _prod_others_graph(x, self.axes)
             else:
-                others = const(_prod_others(x.data, self.axes))
+                others = const(_prod_others(x._data, self.axes))
             return _expand_grad(g, self.shape, self.axes, self.keepdims) * others
         y = self.output()
         return _expand_grad(g, self.shape, self.axes, self.keepdims) * \
@@ -91,18 +91,18 @@ def _prod_others_graph(x, axes):
     """``_prod_others`` with tensor ops (for double backward through zeros): O(n^2) per slice of n."""
     from .elementwise import where
     from .shape import expand, permute, reshape, unsqueeze
-    nd = x.data.ndim
+    nd = x._data.ndim
     axes = tuple(range(nd)) if axes is None else axes
     order = [i for i in range(nd) if i not in axes] + list(axes)
     xp = permute(x, order)                       # reduced axes last
-    lead = xp.data.shape[:nd - len(axes)]
+    lead = xp._data.shape[:nd - len(axes)]
     n = 1
     for a in axes:
-        n *= x.data.shape[a]
+        n *= x._data.shape[a]
     flat = reshape(xp, lead + (n,))
     rows = expand(unsqueeze(flat, -2), lead + (n, n))     # row i: the slice with x_i replaced by 1
     others = prod(where(np.eye(n, dtype=bool), 1.0, rows), -1)
-    return permute(reshape(others, xp.data.shape), tuple(int(i) for i in np.argsort(order)))
+    return permute(reshape(others, xp._data.shape), tuple(int(i) for i in np.argsort(order)))
 
 
 def _prod_others(x, axes):
@@ -117,7 +117,7 @@ def _prod_others(x, axes):
     return np.moveaxis(out, tuple(range(-len(axes), 0)), axes)
 
 
-class Amax(Function):
+class Amax(Op):
     """Max over axes; ties share the gradient evenly (PyTorch's ``amax`` rule)."""
 
     def __init__(self, axes, keepdims, fn=np.amax):
@@ -132,17 +132,17 @@ class Amax(Function):
         return self.fn(x, axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, g):
-        x = self.inputs[0].data
+        x = self.inputs[0]._data
         m = self.fn(x, axis=self.axes, keepdims=True)
-        mask = (x == m).astype(g.data.dtype)
+        mask = (x == m).astype(g._data.dtype)
         mask /= mask.sum(axis=self.axes, keepdims=True)
         return _expand_grad(g, self.shape, self.axes, self.keepdims) * const(mask)
 
 
 def _axes(x, dim, name):
     """``norm_dim`` for reductions: a 0-d tensor accepts dim 0 / -1 and reduces over nothing."""
-    axes = norm_dim(dim, x.data.ndim, name)
-    return None if x.data.ndim == 0 else axes
+    axes = norm_dim(dim, x._data.ndim, name)
+    return None if x._data.ndim == 0 else axes
 
 
 def sum(x, dim=None, keepdim=False, dtype=None):  # noqa: A001 - PyTorch name
@@ -150,15 +150,15 @@ def sum(x, dim=None, keepdim=False, dtype=None):  # noqa: A001 - PyTorch name
     from .elementwise import cast
     if dtype is not None:
         x = cast(x, np.dtype(dtype))
-    elif x.data.dtype.kind in "biu" and x.data.dtype != np.int64:   # PyTorch sums bool/int to int64
+    elif x._data.dtype.kind in "biu" and x._data.dtype != np.int64:   # PyTorch sums bool/int to int64
         x = cast(x, np.dtype("int64"))
     return Sum(_axes(x, dim, "sum"), keepdim)(x)
 
 
 def mean(x, dim=None, keepdim=False):
-    if x.data.dtype.kind not in "fc":
+    if x._data.dtype.kind not in "fc":
         raise RuntimeError(
-            f"mean(): expected a floating point tensor, got {x.data.dtype}; convert with .float() first")
+            f"mean(): expected a floating point tensor, got {x._data.dtype}; convert with .float() first")
     return Mean(_axes(x, dim, "mean"), keepdim)(x)
 
 
@@ -183,13 +183,13 @@ def _max_min(x, dim, keepdim, fn, argfn, name):
         return Amax(None, False, fn)(x)
     if not isinstance(dim, numbers.Integral):
         raise TypeError(f"{name}(dim=...) takes one integer dim; use amax/amin for several dims")
-    ax = norm_dim(dim, x.data.ndim, name)[0]
-    if x.data.shape and x.data.shape[ax] == 0:
-        raise IndexError(f"{name}(): cannot reduce over an empty dimension {dim} of shape {x.data.shape}")
-    idx = argfn(x.data, axis=ax, keepdims=True) if x.data.ndim else np.zeros((), np.int64)
+    ax = norm_dim(dim, x._data.ndim, name)[0]
+    if x._data.shape and x._data.shape[ax] == 0:
+        raise IndexError(f"{name}(): cannot reduce over an empty dimension {dim} of shape {x._data.shape}")
+    idx = argfn(x._data, axis=ax, keepdims=True) if x._data.ndim else np.zeros((), np.int64)
     from .index import gather
-    vals = gather(x, ax, _make(idx)) if x.data.ndim else x
-    if not keepdim and x.data.ndim:
+    vals = gather(x, ax, _make(idx)) if x._data.ndim else x
+    if not keepdim and x._data.ndim:
         from .shape import squeeze
         vals = squeeze(vals, ax)
         idx = idx.squeeze(ax)
@@ -207,22 +207,22 @@ def min(x, dim=None, keepdim=False):  # noqa: A001
 
 def argmax(x, dim=None, keepdim=False):
     if dim is None:
-        return _make(np.asarray(np.argmax(x.data), dtype=np.int64))
-    return _make(np.argmax(x.data, axis=dim, keepdims=keepdim).astype(np.int64))
+        return _make(np.asarray(np.argmax(x._data), dtype=np.int64))
+    return _make(np.argmax(x._data, axis=dim, keepdims=keepdim).astype(np.int64))
 
 
 def argmin(x, dim=None, keepdim=False):
     if dim is None:
-        return _make(np.asarray(np.argmin(x.data), dtype=np.int64))
-    return _make(np.argmin(x.data, axis=dim, keepdims=keepdim).astype(np.int64))
+        return _make(np.asarray(np.argmin(x._data), dtype=np.int64))
+    return _make(np.argmin(x._data, axis=dim, keepdims=keepdim).astype(np.int64))
 
 
 def all(x, dim=None, keepdim=False):  # noqa: A001
-    return _make(np.asarray(np.all(x.data, axis=dim, keepdims=keepdim)))
+    return _make(np.asarray(np.all(x._data, axis=dim, keepdims=keepdim)))
 
 
 def any(x, dim=None, keepdim=False):  # noqa: A001
-    return _make(np.asarray(np.any(x.data, axis=dim, keepdims=keepdim)))
+    return _make(np.asarray(np.any(x._data, axis=dim, keepdims=keepdim)))
 
 
 def _correction(unbiased, correction):
@@ -237,7 +237,7 @@ def var(x, dim=None, unbiased=None, keepdim=False, correction=None):
     """Variance over ``dim``; ``correction=1`` (default) is Bessel's correction."""
     axes = _axes(x, dim, "var")
     n = 1
-    for i, s in enumerate(x.data.shape):
+    for i, s in enumerate(x._data.shape):
         if axes is None or i in axes:
             n *= s
     c = _correction(unbiased, correction)
@@ -258,25 +258,25 @@ def logsumexp(x, dim, keepdim=False):
     """``log(sum(exp(x), dim))`` computed stably (shifted by the max)."""
     from .elementwise import exp, log
     axes = _axes(x, dim, "logsumexp")
-    m = np.amax(x.data, axis=axes, keepdims=True) if x.data.size else np.zeros(_keep_shape(x.data.shape, axes), x.data.dtype)
-    m = np.where(np.isfinite(m), m, 0).astype(x.data.dtype)
+    m = np.amax(x._data, axis=axes, keepdims=True) if x._data.size else np.zeros(_keep_shape(x._data.shape, axes), x._data.dtype)
+    m = np.where(np.isfinite(m), m, 0).astype(x._data.dtype)
     mt = const(m)
     out = log(sum(exp(x - mt), axes, True)) + mt
     if not keepdim:
         from .shape import reshape
-        out = reshape(out, tuple(s for i, s in enumerate(x.data.shape) if axes is not None and i not in axes))
+        out = reshape(out, tuple(s for i, s in enumerate(x._data.shape) if axes is not None and i not in axes))
     return out
 
 
 def cumsum(x, dim):
-    if x.data.ndim == 0:
+    if x._data.ndim == 0:
         norm_dim(dim, 0, "cumsum")
         from .elementwise import clone
         return clone(x)
-    return CumSum(norm_dim(dim, x.data.ndim, "cumsum")[0])(x)
+    return CumSum(norm_dim(dim, x._data.ndim, "cumsum")[0])(x)
 
 
-class CumSum(Function):
+class CumSum(Op):
     def __init__(self, axis):
         self.axis = axis
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numbers
 
 from .._backend import np
-from ..autograd.function import Function
+from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
 from ._util import _make, norm_dim, sum_to_array
 
 
-class Reshape(Function):
+class Reshape(Op):
     def __init__(self, shape):
         self.shape = shape
 
@@ -25,11 +25,11 @@ class Reshape(Function):
 
     def backward(self, g):
         if not _enabled[0]:
-            return _make(g.data.reshape(self.in_shape))
+            return _make(g._data.reshape(self.in_shape))
         return Reshape(self.in_shape)(g)
 
 
-class Permute(Function):
+class Permute(Op):
     def __init__(self, axes):
         self.axes = axes
 
@@ -39,11 +39,11 @@ class Permute(Function):
     def backward(self, g):
         inv = tuple(np.argsort(self.axes))
         if not _enabled[0]:
-            return _make(g.data.transpose(inv))
+            return _make(g._data.transpose(inv))
         return Permute(inv)(g)
 
 
-class BroadcastTo(Function):
+class BroadcastTo(Op):
     def __init__(self, shape):
         self.shape = shape
 
@@ -53,11 +53,11 @@ class BroadcastTo(Function):
 
     def backward(self, g):
         if not _enabled[0]:
-            return _make(sum_to_array(g.data, self.in_shape))
+            return _make(sum_to_array(g._data, self.in_shape))
         return SumTo(self.in_shape)(g)
 
 
-class SumTo(Function):
+class SumTo(Op):
     def __init__(self, shape):
         self.shape = shape
 
@@ -67,11 +67,11 @@ class SumTo(Function):
 
     def backward(self, g):
         if not _enabled[0]:
-            return _make(np.broadcast_to(g.data, self.in_shape))
+            return _make(np.broadcast_to(g._data, self.in_shape))
         return BroadcastTo(self.in_shape)(g)
 
 
-class Cat(Function):
+class Cat(Op):
     def __init__(self, axis):
         self.axis = axis
 
@@ -88,14 +88,14 @@ class Cat(Function):
             if not t.requires_grad:
                 out.append(None)
             elif fast:
-                out.append(_make(g.data[lead + (slice(start, start + n),)]))
+                out.append(_make(g._data[lead + (slice(start, start + n),)]))
             else:
                 out.append(getitem(g, lead + (slice(start, start + n),)))
             start += n
         return tuple(out)
 
 
-class Pad(Function):
+class Pad(Op):
     """Constant padding; ``widths`` is NumPy's ((before, after), ...) per axis."""
 
     def __init__(self, widths, value):
@@ -106,11 +106,11 @@ class Pad(Function):
 
     def backward(self, g):
         from .index import getitem
-        sl = tuple(slice(b, g.data.shape[i] - a) for i, (b, a) in enumerate(self.widths))
+        sl = tuple(slice(b, g._data.shape[i] - a) for i, (b, a) in enumerate(self.widths))
         return getitem(g, sl)
 
 
-class Flip(Function):
+class Flip(Op):
     def __init__(self, axes):
         self.axes = axes
 
@@ -126,7 +126,7 @@ def reshape(x, shape):
     if isinstance(shape, numbers.Integral):
         shape = (shape,)
     shape = tuple(int(s) for s in shape)
-    if shape == x.data.shape:
+    if shape == x._data.shape:
         return x
     return Reshape(shape)(x)
 
@@ -135,21 +135,21 @@ view = reshape
 
 
 def permute(x, dims):
-    n = x.data.ndim
+    n = x._data.ndim
     for d in dims:
         if not -max(n, 1) <= int(d) < max(n, 1):
-            raise IndexError(f"permute: dim {d} is out of range for a tensor with {n} dims (shape {x.data.shape})")
+            raise IndexError(f"permute: dim {d} is out of range for a tensor with {n} dims (shape {x._data.shape})")
     axes = tuple(int(d) % max(n, 1) for d in dims)
-    if len(axes) != x.data.ndim or sorted(axes) != list(range(x.data.ndim)):
+    if len(axes) != x._data.ndim or sorted(axes) != list(range(x._data.ndim)):
         raise RuntimeError(
-            f"permute: dims {tuple(dims)} are not a permutation of the {x.data.ndim} dims of shape {x.data.shape}")
-    if axes == tuple(range(x.data.ndim)):
+            f"permute: dims {tuple(dims)} are not a permutation of the {x._data.ndim} dims of shape {x._data.shape}")
+    if axes == tuple(range(x._data.ndim)):
         return x
     return Permute(axes)(x)
 
 
 def transpose(x, dim0, dim1):
-    n = x.data.ndim
+    n = x._data.ndim
     if n < 2 and dim0 in (0, -1) and dim1 in (0, -1):
         return x
     axes = list(range(n))
@@ -162,7 +162,7 @@ swapaxes = transpose
 
 
 def movedim(x, source, destination):
-    n = x.data.ndim
+    n = x._data.ndim
     src = [source] if isinstance(source, numbers.Integral) else list(source)
     dst = [destination] if isinstance(destination, numbers.Integral) else list(destination)
     if len(src) != len(dst):
@@ -180,22 +180,22 @@ def movedim(x, source, destination):
 def expand(x, shape):
     """Broadcast to ``shape``; -1 keeps a dimension (PyTorch's ``expand``)."""
     shape = tuple(shape)
-    nd = len(shape) - x.data.ndim
+    nd = len(shape) - x._data.ndim
     if nd < 0:
-        raise RuntimeError(f"expand: target shape {shape} has fewer dims than the tensor's {x.data.shape}")
+        raise RuntimeError(f"expand: target shape {shape} has fewer dims than the tensor's {x._data.shape}")
     for i, s in enumerate(shape[:nd]):
         if s == -1:
             raise RuntimeError(
                 f"expand: the size -1 is not allowed in a new leading dimension ({i}) of target {shape} "
-                f"(tensor shape {x.data.shape})")
-    full = tuple(x.data.shape[i - nd] if s == -1 else int(s) for i, s in enumerate(shape))
-    if full == x.data.shape:
+                f"(tensor shape {x._data.shape})")
+    full = tuple(x._data.shape[i - nd] if s == -1 else int(s) for i, s in enumerate(shape))
+    if full == x._data.shape:
         return x
-    for i, s in enumerate(x.data.shape):
+    for i, s in enumerate(x._data.shape):
         if s != 1 and s != full[i + nd]:
             raise RuntimeError(
                 f"expand: the expanded size {full[i + nd]} must match the existing size {s} at "
-                f"dimension {i} (tensor shape {x.data.shape}, target {shape})")
+                f"dimension {i} (tensor shape {x._data.shape}, target {shape})")
     return BroadcastTo(full)(x)
 
 
@@ -205,38 +205,38 @@ def broadcast_to(x, shape):
 
 def sum_to_size(x, shape):
     shape = tuple(shape)
-    return x if x.data.shape == shape else SumTo(shape)(x)
+    return x if x._data.shape == shape else SumTo(shape)(x)
 
 
 def squeeze(x, dim=None):
-    shape = x.data.shape
+    shape = x._data.shape
     if dim is None:
         new = tuple(s for s in shape if s != 1)
     else:
-        axes = norm_dim(dim, x.data.ndim, "squeeze")
+        axes = norm_dim(dim, x._data.ndim, "squeeze")
         new = tuple(s for i, s in enumerate(shape) if not (i in axes and s == 1))
     return reshape(x, new)
 
 
 def unsqueeze(x, dim):
-    n = x.data.ndim + 1
+    n = x._data.ndim + 1
     d = int(dim)
     if not -n <= d < n:
-        raise IndexError(f"unsqueeze: dim {dim} out of range for a tensor with {x.data.ndim} dims")
+        raise IndexError(f"unsqueeze: dim {dim} out of range for a tensor with {x._data.ndim} dims")
     d %= n
-    shape = list(x.data.shape)
+    shape = list(x._data.shape)
     shape.insert(d, 1)
     return reshape(x, tuple(shape))
 
 
 def flatten(x, start_dim=0, end_dim=-1):
-    n = x.data.ndim
+    n = x._data.ndim
     if n == 0:
         return reshape(x, (1,))
     s, e = norm_dim(start_dim, n, "flatten")[0], norm_dim(end_dim, n, "flatten")[0]
     if s > e:
         raise RuntimeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-    shape = x.data.shape
+    shape = x._data.shape
     size = 1
     for v in shape[s:e + 1]:
         size *= v
@@ -244,8 +244,8 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 
 def unflatten(x, dim, sizes):
-    d = norm_dim(dim, x.data.ndim, "unflatten")[0]
-    shape = x.data.shape
+    d = norm_dim(dim, x._data.ndim, "unflatten")[0]
+    shape = x._data.shape
     sizes = list(sizes)
     known = 1
     for v in sizes:
@@ -267,17 +267,17 @@ def cat(tensors, dim=0):
     if not ts:
         raise ValueError("cat: expected a non-empty sequence of tensors")
     ref = ts[0]
-    n = ref.data.ndim
+    n = ref._data.ndim
     for i, t in enumerate(ts):
-        if t.data.ndim == 0:
+        if t._data.ndim == 0:
             raise RuntimeError(
                 f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated; use stack() instead")
     ax = norm_dim(dim, n, "cat")[0]
     for i, t in enumerate(ts):
-        if t.data.ndim != n or any(t.data.shape[j] != ref.data.shape[j] for j in range(n) if j != ax):
+        if t._data.ndim != n or any(t._data.shape[j] != ref._data.shape[j] for j in range(n) if j != ax):
             raise RuntimeError(
                 f"cat: sizes of tensors must match except in dimension {dim}; tensor 0 has shape "
-                f"{ref.data.shape} and tensor {i} has shape {t.data.shape}")
+                f"{ref._data.shape} and tensor {i} has shape {t._data.shape}")
     if len(ts) == 1:
         return ts[0]
     return Cat(ax)(*ts)
@@ -293,17 +293,17 @@ def stack(tensors, dim=0):
     if not ts:
         raise ValueError("stack: expected a non-empty sequence of tensors")
     for i, t in enumerate(ts):
-        if t.data.shape != ts[0].data.shape:
+        if t._data.shape != ts[0]._data.shape:
             raise RuntimeError(
-                f"stack: expects each tensor to be equal size, but got {ts[0].data.shape} at entry 0 "
-                f"and {t.data.shape} at entry {i}")
+                f"stack: expects each tensor to be equal size, but got {ts[0]._data.shape} at entry 0 "
+                f"and {t._data.shape} at entry {i}")
     return cat([unsqueeze(t, dim) for t in ts], dim)
 
 
 def split(x, split_size_or_sections, dim=0):
     from .index import getitem
-    ax = norm_dim(dim, x.data.ndim, "split")[0]
-    n = x.data.shape[ax]
+    ax = norm_dim(dim, x._data.ndim, "split")[0]
+    n = x._data.shape[ax]
     if isinstance(split_size_or_sections, numbers.Integral):
         step = int(split_size_or_sections)
         if step <= 0:
@@ -324,30 +324,30 @@ def split(x, split_size_or_sections, dim=0):
 def chunk(x, chunks, dim=0):
     if int(chunks) <= 0:
         raise ValueError(f"chunk: number of chunks must be positive, got {chunks}")
-    n = x.data.shape[norm_dim(dim, x.data.ndim, "chunk")[0]]
+    n = x._data.shape[norm_dim(dim, x._data.ndim, "chunk")[0]]
     step = -(-n // int(chunks)) if n else 1
     return split(x, step, dim)
 
 
 def unbind(x, dim=0):
     from .index import getitem
-    ax = norm_dim(dim, x.data.ndim, "unbind")[0]
+    ax = norm_dim(dim, x._data.ndim, "unbind")[0]
     lead = (slice(None),) * ax
-    return tuple(getitem(x, lead + (i,)) for i in range(x.data.shape[ax]))
+    return tuple(getitem(x, lead + (i,)) for i in range(x._data.shape[ax]))
 
 
 def flip(x, dims):
-    axes = norm_dim(dims, x.data.ndim, "flip")
+    axes = norm_dim(dims, x._data.ndim, "flip")
     return Flip(axes)(x)
 
 
 def repeat(x, sizes):
     """Tile the tensor (PyTorch's ``repeat``) via broadcasting and reshape."""
     sizes = tuple(sizes)
-    nd = len(sizes) - x.data.ndim
+    nd = len(sizes) - x._data.ndim
     if nd < 0:
         raise RuntimeError("repeat: number of repeat dims can not be smaller than number of tensor dims")
-    shape = (1,) * nd + x.data.shape
+    shape = (1,) * nd + x._data.shape
     y = reshape(x, tuple(v for s in shape for v in (1, s)))
     y = expand(y, tuple(v for r, s in zip(sizes, shape) for v in (r, s)))
     return reshape(y, tuple(r * s for r, s in zip(sizes, shape)))
@@ -357,14 +357,14 @@ def pad(x, pad, mode="constant", value=0.0):  # noqa: A002
     """Pad the last ``len(pad) // 2`` dims; ``pad = (left_last, right_last, left_prev, ...)``."""
     if mode != "constant":
         raise NotImplementedError(f"pad: mode {mode!r} is not supported yet; only 'constant'")
-    if len(pad) % 2 or len(pad) // 2 > x.data.ndim:
-        raise ValueError(f"pad: padding length {len(pad)} must be even and at most 2 * ndim ({2 * x.data.ndim})")
-    widths = [(0, 0)] * x.data.ndim
+    if len(pad) % 2 or len(pad) // 2 > x._data.ndim:
+        raise ValueError(f"pad: padding length {len(pad)} must be even and at most 2 * ndim ({2 * x._data.ndim})")
+    widths = [(0, 0)] * x._data.ndim
     for i in range(len(pad) // 2):
         b, a = int(pad[2 * i]), int(pad[2 * i + 1])
         if b < 0 or a < 0:
             raise ValueError("pad: negative padding is not supported")
-        widths[x.data.ndim - 1 - i] = (b, a)
+        widths[x._data.ndim - 1 - i] = (b, a)
     return Pad(tuple(widths), value)(x)
 
 
@@ -372,7 +372,7 @@ def to_device(x, device):
     return ToDevice(device)(x)
 
 
-class ToDevice(Function):
+class ToDevice(Op):
     def __init__(self, device):
         self.device = device
 

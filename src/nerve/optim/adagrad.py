@@ -49,10 +49,10 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                if p.data.dtype.kind in "fc":
+                if p._data.dtype.kind in "fc":
                     xp = B.array_module(p.device)
                     self.state[p] = {"step": 0.0, "sum": Tensor._make(
-                        xp.full(p.data.shape, group["initial_accumulator_value"], p.data.dtype))}
+                        xp.full(p._data.shape, group["initial_accumulator_value"], p._data.dtype))}
 
     def _validate_group(self, group):
         if not 0.0 <= group["lr"]:

@@ -7,12 +7,12 @@ step runs. A textbook NumPy optimizer loops over parameters and makes about ten
 passes over memory per parameter, each allocating a temporary. Here:
 
 * At the first ``step()``, the parameters of one param group that share a dtype
-  and device are packed into one contiguous "bucket": each parameter's ``.data``
+  and device are packed into one contiguous "bucket": each parameter's ``._data``
   becomes a view of one flat array (values copied first), and each state buffer
   (``exp_avg``, ...) is one flat array whose per-parameter views are what
   ``optimizer.state[p]`` holds. Code that reaches parameters through their
   ``Tensor`` objects (modules, ``state_dict``, in-place ``copy_``) sees no
-  difference; a raw array taken from ``p.data`` *before* the first step is no
+  difference; a raw array taken from ``p._data`` *before* the first step is no
   longer the parameter afterwards.
 * Each step copies the gradients into one flat scratch array, then the update is
   about ten in-place whole-buffer ufunc calls (``out=``), whatever the number of
@@ -22,11 +22,11 @@ passes over memory per parameter, each allocating a temporary. Here:
   inside ufunc loops). Below that, waking a thread costs more than it saves.
 * Parameters whose ``.grad`` is None are skipped (PyTorch's rule): the update then
   runs on the runs of consecutive parameters that have gradients. If someone
-  replaces ``p.data`` (``model.to(dtype)``, ``p.data = ...``) or the state
+  replaces ``p._data`` (``model.to(dtype)``, ``p._data = ...``) or the state
   (``load_state_dict``), the bucket is rebuilt at the next step, keeping the values.
 
 ``foreach=False`` in a param group turns packing off: every parameter is then its
-own bucket and ``p.data`` is left alone (unless it is not C-contiguous).
+own bucket and ``p._data`` is left alone (unless it is not C-contiguous).
 
 A subclass describes its update with four small methods (see ``Adam``):
 ``_state_keys(group)`` (the per-parameter arrays and their initial value),
@@ -218,11 +218,11 @@ class _Bucket:
     def __init__(self, opt, group, params, keys):
         self.params = params
         self.keys = keys
-        p0 = params[0].data
+        p0 = params[0]._data
         xp = B.array_module(B.device_of(p0))
         dtype = p0.dtype
-        self.shapes = [p.data.shape for p in params]
-        sizes = [int(p.data.size) for p in params]
+        self.shapes = [p._data.shape for p in params]
+        sizes = [int(p._data.size) for p in params]
         offs = [0]
         for s in sizes:
             offs.append(offs[-1] + s)
@@ -240,9 +240,9 @@ class _Bucket:
             P = self.P = xp.empty(n, dtype)
             self.pviews = []
             for p, a, b, shape in zip(params, offs, offs[1:], self.shapes):
-                P[a:b] = p.data.reshape(-1)
+                P[a:b] = p._data.reshape(-1)
                 v = P[a:b].reshape(shape)
-                p.data = v
+                p._data = v
                 self.pviews.append(v)
         self.G = xp.empty(n, dtype)
         self.scr = tuple(xp.empty(n, dtype) for _ in range(opt._num_scratch(group)))
@@ -275,7 +275,7 @@ class _Bucket:
             v = self._view(j, i)
             old = st.get(k)
             if old is not None:
-                arr = old.data if isinstance(old, Tensor) else old
+                arr = old._data if isinstance(old, Tensor) else old
                 if arr is not v:
                     if not hasattr(arr, "shape"):
                         arr = np.asarray(arr)
@@ -290,7 +290,7 @@ class _Bucket:
             else:
                 continue
             t = old if isinstance(old, Tensor) else Tensor._make(v)
-            t.data = v
+            t._data = v
             st[k] = t
             refs.append((k, t, v))
         self.trefs[i] = tuple(refs)
@@ -495,7 +495,7 @@ class Optimizer:
                     else:
                         g._ctx = None
                         g.requires_grad = False
-                        g.data[...] = 0
+                        g._data[...] = 0
 
     # ------------------------------------------------------------- step
     def step(self, closure=None):
@@ -564,7 +564,7 @@ class Optimizer:
         if group.get("foreach", None) is not False:
             by = {}
             for p in uniq:
-                d = p.data
+                d = p._data
                 if d.dtype.kind != "f":
                     buckets.append([p])      # complex (and never-trained int) tensors alone
                     continue
@@ -581,7 +581,7 @@ class Optimizer:
         """Validate a bucket and collect its gradients.
 
         Returns the bucket, None when it has nothing to do, or False when something
-        it packed was replaced (``p.data``, the state) and the group must be re-planned.
+        it packed was replaced (``p._data``, the state) and the group must be re-planned.
         """
         b = lb.bucket
         if b is None or b.keys != keys:
@@ -593,17 +593,17 @@ class Optimizer:
         append = gflat.append
         missing = False
         for p, pv, st, tr, shape in zip(b.params, b.pviews, b.states, b.trefs, b.shapes):
-            if p.data is not pv or get_state(p) is not st:
+            if p._data is not pv or get_state(p) is not st:
                 return False
             for k, t, v in tr:
-                if st.get(k) is not t or t.data is not v:
+                if st.get(k) is not t or t._data is not v:
                     return False
             g = p.grad
             if g is None:
                 missing = True
                 append(None)
                 continue
-            gd = g.data
+            gd = g._data
             if gd.shape != shape:
                 raise RuntimeError(
                     f"{type(self).__name__}.step(): a parameter of shape {shape} has a gradient "
@@ -757,14 +757,14 @@ class Optimizer:
                 return float(value)
             return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
         if isinstance(value, (Tensor, np.ndarray)) or hasattr(value, "__cuda_array_interface__"):
-            arr = value.data if isinstance(value, Tensor) else value
+            arr = value._data if isinstance(value, Tensor) else value
             arr = B.to_device_array(arr, p.device)
-            dtype = p.data.dtype if p.data.dtype.kind in "fc" else arr.dtype
+            dtype = p._data.dtype if p._data.dtype.kind in "fc" else arr.dtype
             arr = arr.astype(dtype, copy=True)
-            if arr.ndim and arr.shape != p.data.shape:
+            if arr.ndim and arr.shape != p._data.shape:
                 raise ValueError(
                     f"loaded state dict: state {key!r} has shape {tuple(arr.shape)} but its parameter "
-                    f"has shape {tuple(p.data.shape)}; was it saved for another model?")
+                    f"has shape {tuple(p._data.shape)}; was it saved for another model?")
             return Tensor._make(arr)
         if isinstance(value, dict):
             return {k: Optimizer._cast_state(p, k, v) for k, v in value.items()}

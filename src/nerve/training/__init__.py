@@ -6,7 +6,7 @@ A manual PyTorch-style loop and ``nerve.keras.Model.fit`` run the same code::
     for xb, yb in loader:
         loss, out = train_step(model, xb, yb, loss_fn, optimizer)   # forward, loss, zero_grad, backward, step
 
-``fit`` only adds batching (``nerve.training.data``), metric bookkeeping and
+``fit`` only adds batching (``nerve.training._data``), metric bookkeeping and
 callback hooks around :func:`train_step`.
 """
 from .data import (  # noqa: F401

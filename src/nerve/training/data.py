@@ -246,7 +246,7 @@ class IterableBatches:
     """
 
     def __init__(self, data, steps=None):
-        self.data = data
+        self._data = data
         if steps is None:
             try:
                 steps = len(data)
@@ -263,9 +263,9 @@ class IterableBatches:
 
     def epoch(self, epoch=0):
         if self._one_shot:
-            it = self.data
+            it = self._data
         else:
-            it = iter(self.data)
+            it = iter(self._data)
         limit = self.steps
         for i, item in enumerate(it):
             x, y, sw = unpack_x_y_sample_weight(tuple(item) if isinstance(item, list) and len(item) in (2, 3)

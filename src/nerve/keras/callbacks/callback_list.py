@@ -229,7 +229,7 @@ class CallbackList(Callback):
 
 def _host_copy(value) -> np.ndarray:
     """A NumPy copy of a Tensor / array (off-CPU data is brought to the host)."""
-    data = getattr(value, "data", value)
+    data = getattr(value, "_data", value)
     if isinstance(data, np.ndarray):
         return data.copy()
     get = getattr(data, "get", None)  # CuPy

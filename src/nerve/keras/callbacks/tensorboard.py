@@ -31,7 +31,7 @@ def _named_weights(model):
     if callable(state_dict):
         out = []
         for k, v in state_dict().items():
-            d = getattr(v, "data", v)
+            d = getattr(v, "_data", v)
             get = getattr(d, "get", None)
             out.append((k, np.asarray(get() if callable(get) else d)))
         return out

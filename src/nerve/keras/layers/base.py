@@ -182,8 +182,8 @@ def _to_tensor(x, cast=True):
         if arr.dtype == np.float64:
             arr = arr.astype(np.float32)
         t = _make(arr)
-    if cast and t.data.dtype.kind != "f":
-        t = _make(t.data.astype(np.float32))
+    if cast and t._data.dtype.kind != "f":
+        t = _make(t._data.astype(np.float32))
     return t
 
 
@@ -360,7 +360,7 @@ class Layer(Module):
             initializer = "glorot_uniform" if dt.kind == "f" else "zeros"
         init = _initializers.get(initializer)
         value = init(shape, dtype=dt)
-        arr = value.data if isinstance(value, Tensor) else np.asarray(value, dtype=dt)
+        arr = value._data if isinstance(value, Tensor) else np.asarray(value, dtype=dt)
         if arr.shape != shape:
             arr = np.broadcast_to(arr, shape).copy()
         attr = self._weight_attr(name)
@@ -441,7 +441,7 @@ class Layer(Module):
         Example:
             >>> kernel, bias = model.layers[0].get_weights()    # (in, units), (units,)
         """
-        return [B.to_device_array(w.data, "cpu").copy() for w in self.weights]
+        return [B.to_device_array(w._data, "cpu").copy() for w in self.weights]
 
     def set_weights(self, weights):
         """Copy a list of arrays (as returned by ``get_weights()``) into the weights."""
@@ -452,17 +452,17 @@ class Layer(Module):
                 f"You called `set_weights(weights)` on layer {self.name!r} with a weight list of length "
                 f"{len(weights)}, but the layer was expecting {len(params)} weights.")
         for i, (p, w) in enumerate(zip(params, weights)):
-            arr = w.data if isinstance(w, Tensor) else np.asarray(w)
-            if tuple(arr.shape) != tuple(p.data.shape):
+            arr = w._data if isinstance(w, Tensor) else np.asarray(w)
+            if tuple(arr.shape) != tuple(p._data.shape):
                 raise ValueError(
-                    f"Layer {self.name!r} weight {i} has shape {tuple(p.data.shape)}, but the provided "
+                    f"Layer {self.name!r} weight {i} has shape {tuple(p._data.shape)}, but the provided "
                     f"weight has shape {tuple(arr.shape)}.")
         prev = _enabled[0]
         _enabled[0] = False
         try:
             for p, w in zip(params, weights):
-                arr = w.data if isinstance(w, Tensor) else np.asarray(w)
-                p.data[...] = B.to_device_array(arr, B.device_of(p.data))
+                arr = w._data if isinstance(w, Tensor) else np.asarray(w)
+                p._data[...] = B.to_device_array(arr, B.device_of(p._data))
         finally:
             _enabled[0] = prev
 
@@ -472,7 +472,7 @@ class Layer(Module):
             raise ValueError(
                 f"You tried to call `count_params` on layer {self.name!r}, but the layer isn't built. "
                 "You can build it manually via: `layer.build(input_shape)`.")
-        return int(sum(w.data.size for w in self.weights))
+        return int(sum(w._data.size for w in self.weights))
 
     # ------------------------------------------------------------ losses
     def add_loss(self, loss):
@@ -527,7 +527,7 @@ class Layer(Module):
             flat, dts = _flatten(dummy), _flatten(dtypes)
             for t, dt in zip(flat, dts):
                 if dt != "float32":
-                    t.data = t.data.astype(dt)
+                    t._data = t._data.astype(dt)
         was = self.training
         prev = _enabled[0]
         _enabled[0] = False
@@ -592,8 +592,8 @@ class Layer(Module):
             if _has_keras_tensor(x):
                 return self._symbolic_call(x, rest, kwargs)
             x = self._convert_inputs(x)
-        elif self._autocast_inputs and x.data.dtype.kind != "f":
-            x = _make(x.data.astype(np.float32))
+        elif self._autocast_inputs and x._data.dtype.kind != "f":
+            x = _make(x._data.astype(np.float32))
         if not self.built:
             self._build_wrapper(_map(_shape_of, x) if not isinstance(x, Tensor) else tuple(x.shape))
             if self._output_shape is None:
@@ -621,7 +621,7 @@ class Layer(Module):
     def _convert_inputs(self, x):
         cast = self._autocast_inputs
         if isinstance(x, Tensor):  # a Parameter or other subclass
-            return x if not cast or x.data.dtype.kind == "f" else _make(x.data.astype(np.float32))
+            return x if not cast or x._data.dtype.kind == "f" else _make(x._data.astype(np.float32))
         if isinstance(x, (list, tuple)) and x and all(
                 isinstance(v, (Tensor, np.ndarray)) or hasattr(v, "shape") for v in x):
             return type(x)(_to_tensor(v, cast) for v in x)

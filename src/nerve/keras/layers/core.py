@@ -81,11 +81,11 @@ class Dense(Layer):
 
     def call(self, inputs):
         kernel = self.kernel
-        shape = inputs.data.shape
-        if not shape or shape[-1] != kernel.data.shape[0]:
+        shape = inputs._data.shape
+        if not shape or shape[-1] != kernel._data.shape[0]:
             raise ValueError(
                 f"Input 0 of layer {self.name!r} is incompatible with the layer: expected axis -1 of input "
-                f"shape to have value {kernel.data.shape[0]}, but received input with shape {tuple(shape)} "
+                f"shape to have value {kernel._data.shape[0]}, but received input with shape {tuple(shape)} "
                 f"(the layer was built for inputs of shape {(None,) + tuple(self._build_input_shape[1:])})")
         y = _matmul(inputs, kernel)
         if self.bias is not None:
@@ -162,7 +162,7 @@ class Dropout(Layer):
             return inputs
         if self.noise_shape is None and self._rng is None:
             return F.dropout(inputs, self.rate, True)
-        d = inputs.data
+        d = inputs._data
         shape = d.shape if self.noise_shape is None else tuple(
             d.shape[i] if s is None else s for i, s in enumerate(self.noise_shape))
         rng = self._rng if self._rng is not None else get_rng()
@@ -190,7 +190,7 @@ class Flatten(Layer):
         self.data_format = data_format
 
     def call(self, inputs):
-        s = inputs.data.shape
+        s = inputs._data.shape
         if len(s) == 2:
             return inputs
         if len(s) == 1:
@@ -221,7 +221,7 @@ class Reshape(Layer):
         self.target_shape = tuple(int(s) for s in target_shape)
 
     def call(self, inputs):
-        return inputs.reshape((inputs.data.shape[0],) + self.target_shape)
+        return inputs.reshape((inputs._data.shape[0],) + self.target_shape)
 
     def compute_output_shape(self, input_shape):
         ts = list(self.target_shape)
@@ -349,7 +349,7 @@ class Softmax(Layer):
 
     def call(self, inputs, mask=None):
         if mask is not None:
-            m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+            m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
             inputs = _ops.masked_fill(inputs, Tensor._make(~m.astype(bool)), -1e9)
         return _ops.softmax(inputs, self.axis)
 

@@ -103,26 +103,26 @@ class BatchNormalization(Layer):
         if training is None:
             training = self.training
         x = inputs
-        if x.data.ndim != self._ndim:
+        if x._data.ndim != self._ndim:
             raise ValueError(f"Input 0 of layer {self.name!r} is incompatible with the layer: expected ndim="
-                             f"{self._ndim}, found ndim={x.data.ndim}. Full shape received: {tuple(x.shape)}")
+                             f"{self._ndim}, found ndim={x._data.ndim}. Full shape received: {tuple(x.shape)}")
         g, b = self.gamma, self.beta
         if training and self.trainable:
             fn = Normalize(self._red, self._red, self._pview, self.epsilon, g is not None, b is not None)
             ins = [x] + ([g] if g is not None else []) + ([b] if b is not None else [])
             out = fn(*ins)
             m = self.momentum
-            mm, mv = self.moving_mean.data, self.moving_variance.data
+            mm, mv = self.moving_mean._data, self.moving_variance._data
             mm *= m
             mm += ((1.0 - m) * fn.mean.reshape(-1)).astype(mm.dtype, copy=False)
             mv *= m
             mv += ((1.0 - m) * fn.var.reshape(-1)).astype(mv.dtype, copy=False)
             return out
         # inference: a per-feature affine map with the moving statistics
-        dt = x.data.dtype
+        dt = x._data.dtype
         pv = self._pview
-        inv = (1.0 / np.sqrt(self.moving_variance.data.astype(dt, copy=False) + self.epsilon)).reshape(pv)
-        mean = self.moving_mean.data.astype(dt, copy=False).reshape(pv)
+        inv = (1.0 / np.sqrt(self.moving_variance._data.astype(dt, copy=False) + self.epsilon)).reshape(pv)
+        mean = self.moving_mean._data.astype(dt, copy=False).reshape(pv)
         scale = g.reshape(pv) * _make(inv) if g is not None else _make(inv)
         shift = -(_make(mean) * scale)
         if b is not None:
@@ -192,9 +192,9 @@ class LayerNormalization(Layer):
 
     def call(self, inputs):
         x = inputs
-        if x.data.ndim != self._ndim:
+        if x._data.ndim != self._ndim:
             raise ValueError(f"Input 0 of layer {self.name!r} is incompatible with the layer: expected ndim="
-                             f"{self._ndim}, found ndim={x.data.ndim}. Full shape received: {tuple(x.shape)}")
+                             f"{self._ndim}, found ndim={x._data.ndim}. Full shape received: {tuple(x.shape)}")
         g, b = self.gamma, self.beta
         fn = Normalize(self._norm_axes, self._param_axes, self._pview, self.epsilon, g is not None, b is not None)
         ins = [x] + ([g] if g is not None else []) + ([b] if b is not None else [])
@@ -266,8 +266,8 @@ class Normalization(Layer):
         self.add_weight(name="mean", shape=stat_shape, initializer=_initializers.Constant(0.0), trainable=False)
         self.add_weight(name="variance", shape=stat_shape, initializer=_initializers.Constant(1.0), trainable=False)
         self.add_weight(name="count", shape=(), dtype="int64", initializer="zeros", trainable=False)
-        self._buffers["mean"].data[...] = mean
-        self._buffers["variance"].data[...] = var
+        self._buffers["mean"]._data[...] = mean
+        self._buffers["variance"]._data[...] = var
         self.built = True
 
     def adapt(self, data, batch_size=None, steps=None):
@@ -297,18 +297,18 @@ class Normalization(Layer):
             raise ValueError(f"Normalization.adapt: data has {arr.ndim} dims but the layer was built for {self._ndim}")
         mean = arr.mean(axis=self._red)
         var = arr.var(axis=self._red)
-        self._buffers["mean"].data[...] = mean.reshape(self._buffers["mean"].data.shape)
-        self._buffers["variance"].data[...] = var.reshape(self._buffers["variance"].data.shape)
-        self._buffers["count"].data[...] = arr.shape[0]
+        self._buffers["mean"]._data[...] = mean.reshape(self._buffers["mean"]._data.shape)
+        self._buffers["variance"]._data[...] = var.reshape(self._buffers["variance"]._data.shape)
+        self._buffers["count"]._data[...] = arr.shape[0]
 
     def call(self, inputs):
         x = inputs
-        mean = self._buffers["mean"].data.reshape(self._bshape).astype(x.data.dtype, copy=False)
-        std = np.maximum(np.sqrt(self._buffers["variance"].data), 1e-7).reshape(self._bshape).astype(
-            x.data.dtype, copy=False)
+        mean = self._buffers["mean"]._data.reshape(self._bshape).astype(x._data.dtype, copy=False)
+        std = np.maximum(np.sqrt(self._buffers["variance"]._data), 1e-7).reshape(self._bshape).astype(
+            x._data.dtype, copy=False)
         if self.invert:
             return x * _make(std) + _make(mean)
-        return (x - _make(mean)) * _make((1.0 / std).astype(x.data.dtype))
+        return (x - _make(mean)) * _make((1.0 / std).astype(x._data.dtype))
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -17,7 +17,7 @@ __all__ = ["CompiledLoss", "CompiledMetrics", "resolve_accuracy"]
 
 
 def _raw(x):
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _as_list(y, names, what):

@@ -45,7 +45,7 @@ def _tensorize(s):
 
 def _to_numpy(out):
     if isinstance(out, Tensor):
-        return B.to_device_array(out.data, "cpu")
+        return B.to_device_array(out._data, "cpu")
     if isinstance(out, dict):
         return {k: _to_numpy(v) for k, v in out.items()}
     if isinstance(out, (list, tuple)):
@@ -70,7 +70,7 @@ def _batch_size_of(x):
             x = x[0]
         else:
             return len(x)
-    return x.data.shape[0] if x.data.ndim else 1
+    return x._data.shape[0] if x._data.ndim else 1
 
 
 def _class_weight_to_sample_weight(y, class_weight):
@@ -298,7 +298,7 @@ class Model(Layer):
             return
         n = _batch_size_of(x)
         t = self._loss_tracker
-        t.total += float(loss.data) * n
+        t.total += float(loss._data) * n
         t.count += n
         per = self.compiled_loss.per_output if self.compiled_loss is not None else None
         if per is not None:
@@ -307,7 +307,7 @@ class Model(Layer):
                 trackers[:] = [_metrics.Mean(name=f"{nm}_loss") for nm in self.compiled_loss.output_names]
             for tr, v in zip(trackers, per):
                 if v is not None:
-                    tr.total += float(v.data) * n
+                    tr.total += float(v._data) * n
                     tr.count += n
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -647,9 +647,9 @@ class _ClassWeighted:
 
     def epoch(self, epoch=0):
         for x, y, sw in self.batches.epoch(epoch):
-            cw = _class_weight_to_sample_weight(y.data if isinstance(y, Tensor) else y, self.class_weight)
+            cw = _class_weight_to_sample_weight(y._data if isinstance(y, Tensor) else y, self.class_weight)
             if sw is not None:
-                cw = cw * sw.data
+                cw = cw * sw._data
             yield x, y, _make(cw)
 
 
@@ -666,7 +666,7 @@ class _DeviceBatches:
         def move(t):
             if t is None or not isinstance(t, Tensor):
                 return t
-            return _make(B.to_device_array(t.data, dev))
+            return _make(B.to_device_array(t._data, dev))
         for x, y, sw in self.batches.epoch(epoch):
             yield _data._map(move, x), _data._map(move, y), move(sw)
 

@@ -33,7 +33,7 @@ def _count(layer):
         if not layer.built:
             return None
         return layer.count_params()
-    return int(sum(p.data.size for p in layer.parameters()) + sum(b.data.size for b in layer.buffers()))
+    return int(sum(p._data.size for p in layer.parameters()) + sum(b._data.size for b in layer.buffers()))
 
 
 def _row(cells, positions):
@@ -96,8 +96,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, show_t
     non_trainable = [w for w in weights if id(w) not in tid]
 
     def stat(ws):
-        n = sum(int(w.data.size) for w in ws)
-        b = sum(int(w.data.nbytes) for w in ws)
+        n = sum(int(w._data.size) for w in ws)
+        b = sum(int(w._data.nbytes) for w in ws)
         return f"{n:,} ({readable_memory_size(b)})"
     lines += ["=" * line_length,
               f"Total params: {stat(weights)}",

@@ -48,9 +48,9 @@ class _NormBase(Module):
     def reset_running_stats(self):
         """Running mean 0, running variance 1, batch counter 0."""
         if self.track_running_stats:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
-            self.num_batches_tracked.data[...] = 0
+            self.running_mean._data[...] = 0
+            self.running_var._data[...] = 1
+            self.num_batches_tracked._data[...] = 0
 
     def reset_parameters(self):
         """Reset the running statistics; ``weight`` to ones and ``bias`` to zeros."""
@@ -94,14 +94,14 @@ class _BatchNorm(_NormBase):
     def forward(self, input):  # noqa: A002 - PyTorch name
         self._check_input_dim(input)
         training = self.training
-        if training and input.data.size // self.num_features <= 1:
+        if training and input._data.size // self.num_features <= 1:
             raise ValueError(
                 f"Expected more than 1 value per channel when training, got input size {tuple(input.shape)}")
         factor = 0.0 if self.momentum is None else self.momentum
         if training and self.track_running_stats and self.num_batches_tracked is not None:
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked._data += 1
             if self.momentum is None:  # cumulative moving average
-                factor = 1.0 / float(self.num_batches_tracked.data)
+                factor = 1.0 / float(self.num_batches_tracked._data)
         # batch statistics in training, and in eval when no running statistics are kept
         use_batch = training or (self.running_mean is None and self.running_var is None)
         keep = not training or self.track_running_stats

@@ -80,7 +80,7 @@ def _addindent(s, num_spaces):
 def _as_array(value):
     """The raw array of a checkpoint value (nerve Tensor, NumPy/CuPy array, torch CPU tensor)."""
     if isinstance(value, Tensor):
-        return value.data
+        return value._data
     if isinstance(value, B.np.ndarray) or (hasattr(value, "shape") and hasattr(value, "dtype")
                                           and type(value).__module__.startswith("cupy")):
         return value
@@ -507,9 +507,9 @@ class Module:
             if set_to_none:
                 p.grad = None
             elif g._ctx is not None or g.requires_grad:
-                p.grad = Tensor._make(B.array_module(p.device).zeros_like(g.data))
+                p.grad = Tensor._make(B.array_module(p.device).zeros_like(g._data))
             else:
-                g.data[...] = 0
+                g._data[...] = 0
 
     # --------------------------------------------------- device and dtype
     def _apply(self, fn):
@@ -519,12 +519,12 @@ class Module:
         for p in self._parameters.values():
             if p is None:
                 continue
-            p.data = fn(p.data)
+            p._data = fn(p._data)
             if p.grad is not None:
-                p.grad.data = fn(p.grad.data)
+                p.grad._data = fn(p.grad._data)
         for b in self._buffers.values():
             if b is not None:
-                b.data = fn(b.data)
+                b._data = fn(b._data)
         return self
 
     def to(self, *args, **kwargs):
@@ -594,11 +594,11 @@ class Module:
         """Put this module's own parameters and persistent buffers into ``destination``."""
         for name, p in self._parameters.items():
             if p is not None:
-                destination[prefix + name] = p if keep_vars else Tensor._make(p.data)
+                destination[prefix + name] = p if keep_vars else Tensor._make(p._data)
         skip = self._non_persistent_buffers_set
         for name, b in self._buffers.items():
             if b is not None and name not in skip:
-                destination[prefix + name] = b if keep_vars else Tensor._make(b.data)
+                destination[prefix + name] = b if keep_vars else Tensor._make(b._data)
 
     def state_dict(self, destination=None, prefix="", keep_vars=False):
         """An ordered dict ``name -> tensor`` of all parameters and persistent buffers.
@@ -640,12 +640,12 @@ class Module:
                     f'While copying the parameter named "{key}", expected a Tensor or array from the '
                     f"checkpoint but received {type(value)}")
                 continue
-            if arr.ndim == 1 and param.data.ndim == 0 and arr.shape[0] == 1:
+            if arr.ndim == 1 and param._data.ndim == 0 and arr.shape[0] == 1:
                 arr = arr[0]
-            if tuple(arr.shape) != tuple(param.data.shape):
+            if tuple(arr.shape) != tuple(param._data.shape):
                 error_msgs.append(
                     f"size mismatch for {key}: copying a param with shape {_shape_str(arr.shape)} from "
-                    f"checkpoint, the shape in current model is {_shape_str(param.data.shape)}.")
+                    f"checkpoint, the shape in current model is {_shape_str(param._data.shape)}.")
                 continue
             try:
                 if assign:
@@ -654,14 +654,14 @@ class Module:
                     else:
                         setattr(self, name, Tensor._make(arr))
                 else:
-                    dst = param.data
+                    dst = param._data
                     if B.device_of(arr) != B.device_of(dst):
                         arr = B.to_device_array(arr, B.device_of(dst))
                     dst[...] = arr
             except Exception as ex:  # noqa: BLE001 - reported with the key, like PyTorch
                 error_msgs.append(
                     f'While copying the parameter named "{key}", whose dimensions in the model are '
-                    f"{_shape_str(param.data.shape)} and whose dimensions in the checkpoint are "
+                    f"{_shape_str(param._data.shape)} and whose dimensions in the checkpoint are "
                     f"{_shape_str(arr.shape)}, an exception occurred : {ex.args}.")
         if strict:
             mods = self._modules

@@ -55,7 +55,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     norm_type = float(norm_type)
     if not tensors:
         return Tensor._make(np.zeros((), B.get_default_dtype()))
-    arrays = [t.data if isinstance(t, Tensor) else t for t in tensors]
+    arrays = [t._data if isinstance(t, Tensor) else t for t in tensors]
     xp = B.array_module(B.device_of(arrays[0]))
     dtype = np.result_type(*[a.dtype for a in arrays])
     norms = xp.stack([_vector_norm(a, norm_type).astype(dtype) for a in arrays])
@@ -73,12 +73,12 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
         return
-    tn = total_norm.data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
+    tn = total_norm._data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
     dt = tn.dtype if tn.dtype.kind == "f" else B.get_default_dtype()
     coef = dt.type(float(max_norm)) / (tn.astype(dt) + dt.type(1e-6))
     coef = np.minimum(coef, dt.type(1.0))
     for g in grads:
-        g.data *= coef.astype(g.data.dtype)
+        g._data *= coef.astype(g._data.dtype)
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
@@ -119,4 +119,4 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     for p in _as_list(parameters):
         g = p.grad
         if g is not None:
-            np.clip(g.data, -clip_value, clip_value, out=g.data)
+            np.clip(g._data, -clip_value, clip_value, out=g._data)

@@ -28,13 +28,13 @@ def vector_to_parameters(vec, parameters):
         raise TypeError(f"expected nerve.Tensor, but got: {type(vec).__name__}")
     params = list(parameters)
     total = sum(p.numel() for p in params)
-    if vec.data.ndim != 1 or vec.data.shape[0] != total:
+    if vec._data.ndim != 1 or vec._data.shape[0] != total:
         raise ValueError(
             f"vector_to_parameters: vec has shape {tuple(vec.shape)} but the parameters hold "
             f"{total} values in all (a 1-D vector of that length is expected)")
-    v = vec.data
+    v = vec._data
     i = 0
     for p in params:
         n = p.numel()
-        p.data[...] = v[i:i + n].reshape(p.data.shape)
+        p._data[...] = v[i:i + n].reshape(p._data.shape)
         i += n

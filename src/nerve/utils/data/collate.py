@@ -57,7 +57,7 @@ def default_collate(batch):
         if any(t.requires_grad for t in batch):
             from ...ops import stack  # noqa: PLC0415 - records the graph, as torch.stack does
             return stack(batch, 0)
-        return Tensor._make(_stack([t.data for t in batch], "tensor"))
+        return Tensor._make(_stack([t._data for t in batch], "tensor"))
     if isinstance(elem, np.ndarray):
         if _is_str_or_object(elem.dtype):
             raise TypeError(_ERR.format(elem.dtype))

@@ -216,7 +216,7 @@ def _tensor_arrays(dataset):
         tensors = dataset.tensors
         if not tensors or any(t.requires_grad for t in tensors):
             return None
-        return [t.data for t in tensors], None
+        return [t._data for t in tensors], None
     if (isinstance(dataset, Subset) and cls.__getitem__ is Subset.__getitem__
             and cls.__getitems__ is Subset.__getitems__):
         inner = _tensor_arrays(dataset.dataset)

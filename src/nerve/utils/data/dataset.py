@@ -104,7 +104,7 @@ class TensorDataset(Dataset):
             if t.requires_grad:
                 out.append(t[index])  # recorded, as PyTorch does
                 continue
-            v = t.data[index]
+            v = t._data[index]
             if isinstance(v, np.generic):  # a NumPy scalar: make it a 0-d array
                 v = np.asarray(v)
             out.append(Tensor._make(v))

@@ -23,7 +23,7 @@ __all__ = ["MinMaxScaler", "StandardScaler", "normalize"]
 def _as_2d(X, who):
     """(float array, was_tensor) for a 2-D array-like ``X``."""
     is_tensor = isinstance(X, Tensor)
-    a = B.to_device_array(X.data, "cpu") if is_tensor else np.asarray(X)
+    a = B.to_device_array(X._data, "cpu") if is_tensor else np.asarray(X)
     if a.ndim != 2:
         raise ValueError(
             f"{who}: expected a 2D array of shape (n_samples, n_features), got {a.ndim}D array of shape "
@@ -228,7 +228,7 @@ def normalize(x, mean, std, dim=-1):
         >>> normalize(images, (0.1307,), (0.3081,), dim=1)        # MNIST, (N, 1, 28, 28)
     """
     is_tensor = isinstance(x, Tensor)
-    a = x.data if is_tensor else np.asarray(x)
+    a = x._data if is_tensor else np.asarray(x)
     dt = a.dtype if a.dtype.kind == "f" else B.get_default_dtype()
     m = np.asarray(mean, dtype=np.float64)
     s = np.asarray(std, dtype=np.float64)

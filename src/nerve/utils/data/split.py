@@ -21,7 +21,7 @@ def _n_samples(a):
 
 def _take(a, idx):
     if isinstance(a, Tensor):
-        return a[Tensor._make(idx)] if a.requires_grad else Tensor._make(a.data[idx])
+        return a[Tensor._make(idx)] if a.requires_grad else Tensor._make(a._data[idx])
     if isinstance(a, np.ndarray):
         return a[idx]
     if isinstance(a, (list, tuple)):
@@ -171,7 +171,7 @@ def train_test_split(*arrays, test_size=None, train_size=None, random_state=None
             perm = rng.permutation(n)
             test, train = perm[:n_test], perm[n_test:n_test + n_train]
         else:
-            y = B.to_device_array(stratify.data, "cpu") if isinstance(stratify, Tensor) else np.asarray(stratify)
+            y = B.to_device_array(stratify._data, "cpu") if isinstance(stratify, Tensor) else np.asarray(stratify)
             if y.shape[0] != n:
                 raise ValueError(f"stratify has {y.shape[0]} labels but the arrays have {n} samples")
             train, test = _stratified_indices(y, n_train, n_test, rng)

@@ -1,0 +1,7 @@
+"""einsum: Einstein summation over tensors, differentiable."""
+from __future__ import annotations
+
+__all__: list = []
+
+# Tensor methods this module provides: {"name": function taking the tensor first}
+TENSOR_METHODS: dict = {}
