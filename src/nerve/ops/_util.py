@@ -10,6 +10,81 @@ from ..tensor import Tensor
 _make = Tensor._make
 
 
+def _category(dt):
+    """0 bool, 1 integer, 2 floating, 3 complex (PyTorch's promotion categories)."""
+    k = dt.kind
+    return 0 if k == "b" else 1 if k in "iu" else 2 if k == "f" else 3
+
+
+def promote_types(a, b):
+    """PyTorch's ``promote_types``: an integer meeting a float gives the float (NumPy would widen)."""
+    if a is b or a == b:
+        return a
+    ca, cb = _category(a), _category(b)
+    if ca != cb:
+        if ca == 0:
+            return b
+        if cb == 0:
+            return a
+        if ca == 1 and cb >= 2:
+            return b
+        if cb == 1 and ca >= 2:
+            return a
+    return np.promote_types(a, b)
+
+
+def _scalar_dtype(x):
+    if isinstance(x, bool):
+        return B.bool_
+    if isinstance(x, numbers.Integral):
+        return B.int64
+    if isinstance(x, numbers.Real):
+        return B.get_default_dtype()
+    if isinstance(x, numbers.Complex):
+        return np.dtype("complex64") if B.get_default_dtype() == B.float32 else np.dtype("complex128")
+    raise TypeError(f"unsupported operand {x!r} of type {type(x).__name__}: expected a Tensor or a number")
+
+
+def _combine(higher, lower):
+    """PyTorch's ``combine_categories``: the higher-priority participants win within a category."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    ch, cl = _category(higher), _category(lower)
+    if ch == 3:
+        return higher
+    if cl == 3:
+        return np.promote_types(higher, np.dtype("complex64")) if ch == 2 else lower
+    if ch == 2:
+        return higher
+    if ch == 0 or cl == 2:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands):
+    """The dtype PyTorch gives an op over ``operands`` (``torch.result_type``).
+
+    Dimensioned tensors outrank 0-d tensors, which outrank Python scalars, unless a
+    lower-ranked operand is of a higher category (bool < integer < float < complex):
+    ``int32_tensor + 1`` is int32, ``float32_tensor + float64_0d`` is float32,
+    ``int64_tensor * 2.5`` is the default float dtype.
+    """
+    dim = zero = wrapped = None
+    for x in operands:
+        if isinstance(x, Tensor):
+            d = x._data.dtype
+            if x._data.ndim:
+                dim = d if dim is None else promote_types(dim, d)
+            else:
+                zero = d if zero is None else promote_types(zero, d)
+        else:
+            d = _scalar_dtype(x)
+            wrapped = d if wrapped is None else promote_types(wrapped, d)
+    return _combine(dim, _combine(zero, wrapped))
+
+
 def lift(x, like=None):
     """Return ``x`` as a Tensor; Python numbers take ``like``'s dtype when it fits.
 
@@ -25,29 +100,78 @@ def lift(x, like=None):
             if dt.kind == "b":
                 dt = B.int64
         elif isinstance(x, numbers.Real):
-            if dt.kind != "f":
+            if dt.kind not in "fc":
                 dt = B.get_default_dtype()
+        elif isinstance(x, numbers.Complex):
+            if dt.kind != "c":
+                dt = _combine(dt, _scalar_dtype(x))
         else:
             raise TypeError(f"unsupported scalar {x!r} of type {type(x).__name__}")
-        xp = np if isinstance(like._data, np.ndarray) else B.array_module(like.device)
+        xp = np if isinstance(like._data, (np.ndarray, np.generic)) else B.array_module(like.device)
         return _make(xp.asarray(x, dtype=dt))
+    if isinstance(x, numbers.Number):
+        return _make(np.asarray(x, dtype=_scalar_dtype(x)))
     return Tensor(x)
 
 
+def _cast(t, dt):
+    from .elementwise import cast
+    return cast(t, dt)
+
+
 def lift_pair(a, b):
-    """Lift the non-Tensor side; an integer/bool tensor meeting a Python float becomes float
-    (PyTorch's rule: ``int_tensor * 2.5`` is float32, where NumPy 2 would give float64)."""
-    if not isinstance(a, Tensor):
+    """Two operands as Tensors of one dtype, by PyTorch's promotion rules (``result_type``).
+
+    The common cases cost one identity test: two tensors of the same dtype, or a
+    tensor and a Python number (which never raises a tensor's dtype within its
+    category: ``int32_tensor * 2`` stays int32, ``float16_tensor * 0.5`` stays float16).
+    """
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            da, db = a._data.dtype, b._data.dtype
+            if da is db or da == db:
+                return a, b
+            dt = result_type(a, b)
+        else:
+            b = lift(b, a)
+            da, db = a._data.dtype, b._data.dtype
+            if da is db:
+                return a, b
+            dt = _combine(da, db)
+    elif isinstance(b, Tensor):
         a = lift(a, b)
         da, db = a._data.dtype, b._data.dtype
-        if da is not db and da.kind == "f" and db.kind in "biu":   # (`is`: the common case costs nothing)
-            b = _make(b._data.astype(da))
-    elif not isinstance(b, Tensor):
-        b = lift(b, a)
-        da, db = a._data.dtype, b._data.dtype
-        if da is not db and db.kind == "f" and da.kind in "biu":
-            a = _make(a._data.astype(db))
+        if da is db:
+            return a, b
+        dt = _combine(db, da)
+    else:
+        a, b = lift(a), lift(b)
+        return lift_pair(a, b)
+    if a._data.dtype != dt:
+        a = _cast(a, dt)
+    if b._data.dtype != dt:
+        b = _cast(b, dt)
     return a, b
+
+
+def float_input(x):
+    """``x`` itself if it is floating (or complex), else ``x`` cast to the default float dtype:
+    PyTorch computes ``exp``/``sin``/``sqrt``... of an integer tensor in float32."""
+    if x._data.dtype.kind in "fc":
+        return x
+    return _make(x._data.astype(B.get_default_dtype()))
+
+
+def masked_scale(g, w):
+    """``g * w`` for a 0/1 (or tie-splitting) weight ``w``, selecting rather than multiplying:
+    where ``w`` is 0 the result is 0 even if ``g`` is inf or NaN there (PyTorch's rule for
+    relu, clamp, maximum, max-reductions). Multiplying is 10x faster than ``np.where`` on
+    random masks, so it runs first; only a non-finite product pays for the selection."""
+    out = g * w
+    if not np.isfinite(out.sum()):
+        with np.errstate(invalid="ignore"):
+            out = np.where(w != 0, out, np.zeros((), out.dtype))
+    return out
 
 
 def sum_to(g, shape):
@@ -77,13 +201,18 @@ def norm_dim(dim, ndim, op="op"):
         dim = (dim,)
     out = []
     for d in dim:
+        if not isinstance(d, numbers.Integral) or isinstance(d, bool):
+            raise TypeError(f"{op}: dim must be an integer or a sequence of integers, got {d!r}")
         d = int(d)
         if not -max(ndim, 1) <= d < max(ndim, 1):
             raise IndexError(
                 f"{op}: dimension {d} is out of range for a tensor with {ndim} dimensions "
                 f"(expected {-max(ndim, 1)} to {max(ndim, 1) - 1})")
         out.append(d % ndim if ndim else 0)
-    return tuple(sorted(set(out)))
+    if len(set(out)) != len(out):
+        dup = next(d for d in out if out.count(d) > 1)
+        raise RuntimeError(f"{op}: dim {dup} appears multiple times in the list of dims {tuple(dim)}")
+    return tuple(sorted(out))
 
 
 def const(array):

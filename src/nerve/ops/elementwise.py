@@ -17,11 +17,13 @@ import math
 from .._backend import np
 from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
-from ._util import _make, const, lift, lift_pair, sum_to, sum_to_array
+from ._util import _make, const, float_input, lift, lift_pair, masked_scale, sum_to, sum_to_array
 
 
 # ------------------------------------------------------------------ binary
 class Add(Op):
+    saved = ()
+
     def forward(self, a, b):
         return a + b
 
@@ -36,6 +38,8 @@ class Add(Op):
 
 
 class Sub(Op):
+    saved = ()
+
     def forward(self, a, b):
         return a - b
 
@@ -53,6 +57,10 @@ class Mul(Op):
     def forward(self, a, b):
         return a * b
 
+    def saved_inputs(self):   # each side's gradient reads the other side only
+        a, b = self.inputs
+        return tuple(i for i, t in ((0, b), (1, a)) if t.requires_grad)
+
     def backward(self, g):
         a, b = self.inputs
         if not _enabled[0]:
@@ -66,6 +74,9 @@ class Mul(Op):
 class Div(Op):
     def forward(self, a, b):
         return a / b
+
+    def saved_inputs(self):   # d/da reads b; d/db reads a and b
+        return (0, 1) if self.inputs[1].requires_grad else (1,)
 
     def backward(self, g):
         a, b = self.inputs
@@ -131,6 +142,20 @@ class PowScalar(Op):
         return g * (x ** (c - 1) * c)
 
 
+def _select(g, w):
+    """``g`` routed by the weights ``w`` (0 where not selected, even for an inf/NaN ``g``)."""
+    if not _enabled[0]:
+        return _make(masked_scale(g._data, w))
+    if w.dtype == np.bool_:
+        return Where(w)(g, const(np.zeros((), g._data.dtype)))
+    return Where(w != 0)(g * const(w), const(np.zeros((), g._data.dtype)))
+
+
+def _select_pair(g, w, a, b):
+    return (sum_to(_select(g, w), a._data.shape) if a.requires_grad else None,
+            sum_to(_select(g, 1 - w), b._data.shape) if b.requires_grad else None)
+
+
 class Maximum(Op):
     def forward(self, a, b):
         return np.maximum(a, b)
@@ -139,9 +164,7 @@ class Maximum(Op):
         a, b = self.inputs
         # ties share the gradient equally (PyTorch's rule)
         w = (a._data > b._data) + 0.5 * (a._data == b._data)
-        w = w.astype(g._data.dtype)
-        return (sum_to(g * const(w), a._data.shape) if a.requires_grad else None,
-                sum_to(g * const(1 - w), b._data.shape) if b.requires_grad else None)
+        return _select_pair(g, w.astype(g._data.dtype), a, b)
 
 
 class Minimum(Op):
@@ -151,13 +174,12 @@ class Minimum(Op):
     def backward(self, g):
         a, b = self.inputs
         w = (a._data < b._data) + 0.5 * (a._data == b._data)
-        w = w.astype(g._data.dtype)
-        return (sum_to(g * const(w), a._data.shape) if a.requires_grad else None,
-                sum_to(g * const(1 - w), b._data.shape) if b.requires_grad else None)
+        return _select_pair(g, w.astype(g._data.dtype), a, b)
 
 
 class Where(Op):
     """``where(cond, a, b)``; ``cond`` is a constant boolean array."""
+    saved = ()
 
     def __init__(self, cond):
         self.cond = cond
@@ -180,6 +202,8 @@ class Where(Op):
 
 # ------------------------------------------------------------------- unary
 class Neg(Op):
+    saved = ()
+
     def forward(self, x):
         return -x
 
@@ -191,6 +215,7 @@ class Neg(Op):
 
 class Exp(Op):
     save_output = True
+    saved = ()
 
     def forward(self, x):
         return np.exp(x)
@@ -221,6 +246,7 @@ class Log1p(Op):
 
 class Sqrt(Op):
     save_output = True
+    saved = ()
 
     def forward(self, x):
         return np.sqrt(x)
@@ -272,9 +298,7 @@ class Clamp(Op):
             m &= x >= self.lo
         if self.hi is not None:
             m &= x <= self.hi
-        if not _enabled[0]:
-            return _make(g._data * m)
-        return g * const(m)
+        return _select(g, m)
 
 
 class Relu(Op):
@@ -282,14 +306,12 @@ class Relu(Op):
         return np.maximum(x, 0)
 
     def backward(self, g):
-        mask = self.inputs[0]._data > 0
-        if not _enabled[0]:
-            return _make(g._data * mask)
-        return g * const(mask)
+        return _select(g, self.inputs[0]._data > 0)
 
 
 class Sigmoid(Op):
     save_output = True
+    saved = ()
 
     def forward(self, x):
         # 0.5 * (1 + tanh(x / 2)): stable for large |x| and a single transcendental
@@ -308,6 +330,7 @@ class Sigmoid(Op):
 
 class Tanh(Op):
     save_output = True
+    saved = ()
 
     def forward(self, x):
         return np.tanh(x)
@@ -375,6 +398,8 @@ class Erf(Op):
 
 
 class Cast(Op):
+    saved = ()
+
     def __init__(self, dtype):
         self.dtype = dtype
 
@@ -389,6 +414,8 @@ class Cast(Op):
 
 
 class Clone(Op):
+    saved = ()
+
     def forward(self, x):
         return x.copy()
 
@@ -405,6 +432,10 @@ def add(a, b):
 
 def sub(a, b):
     a, b = lift_pair(a, b)
+    if a._data.dtype.kind == "b":
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead.")
     return Sub()(a, b)
 
 
@@ -431,16 +462,36 @@ def pow(a, b):  # noqa: A001 - PyTorch name
     """``a ** b``; either side may be a Python number."""
     from ..tensor import Tensor
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
+        if a._data.dtype.kind in "biu":
+            if isinstance(b, float) or not isinstance(b, (int, np.integer)):
+                a = cast(a, _default_float())
+            elif b < 0:
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
         return PowScalar(b)(a)
     if not isinstance(a, Tensor):
+        if b._data.dtype.kind in "biu" and isinstance(a, (int, np.integer)):
+            a, b = lift_pair(a, b)           # integer power: stays integer, as in PyTorch
+            return Pow()(a, b)
         # c ** x = exp(x log c)
         if a == 0:
             return Pow()(lift(a, b), b)
         return exp(b * math.log(a)) if a > 0 else Pow()(lift(a, b), b)
+    a, b = lift_pair(a, b)
+    if a._data.dtype.kind in "biu" and b._data.size and (b._data < 0).any():
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     return Pow()(a, b)
 
 
+def _default_float():
+    from .._backend import get_default_dtype
+    return get_default_dtype()
+
+
 def neg(x):
+    if x._data.dtype.kind == "b":
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert "
+            "a mask, use the `~` or `logical_not()` operator instead.")
     return Neg()(x)
 
 
@@ -448,31 +499,31 @@ negative = neg
 
 
 def exp(x):
-    return Exp()(x)
+    return Exp()(float_input(x))
 
 
 def log(x):
-    return Log()(x)
+    return Log()(float_input(x))
 
 
 def log1p(x):
-    return Log1p()(x)
+    return Log1p()(float_input(x))
 
 
 def sqrt(x):
-    return Sqrt()(x)
+    return Sqrt()(float_input(x))
 
 
 def rsqrt(x):
-    return PowScalar(-0.5)(x)
+    return PowScalar(-0.5)(float_input(x))
 
 
 def sin(x):
-    return Sin()(x)
+    return Sin()(float_input(x))
 
 
 def cos(x):
-    return Cos()(x)
+    return Cos()(float_input(x))
 
 
 def abs(x):  # noqa: A001 - PyTorch name
@@ -480,7 +531,7 @@ def abs(x):  # noqa: A001 - PyTorch name
 
 
 def erf(x):
-    return Erf()(x)
+    return Erf()(float_input(x))
 
 
 def clamp(x, min=None, max=None):  # noqa: A002 - PyTorch names
@@ -532,11 +583,11 @@ def relu(x):
 
 
 def sigmoid(x):
-    return Sigmoid()(x)
+    return Sigmoid()(float_input(x))
 
 
 def tanh(x):
-    return Tanh()(x)
+    return Tanh()(float_input(x))
 
 
 def cast(x, dtype):

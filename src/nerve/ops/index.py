@@ -45,6 +45,8 @@ def _index_error(shape, index, err):
 
 
 class GetItem(Op):
+    saved = ()
+
     def __init__(self, index, basic):
         self.index, self.basic = index, basic
 
@@ -61,6 +63,7 @@ class GetItem(Op):
 
 class IndexPutZeros(Op):
     """Scatter ``g`` into zeros of ``shape`` at ``index`` (adding repeated indices)."""
+    saved = ()
 
     def __init__(self, index, basic, shape):
         self.index, self.basic, self.shape = index, basic, shape
@@ -140,6 +143,8 @@ def index_select(x, dim, index):
 
 
 class MaskedFill(Op):
+    saved = ()
+
     def __init__(self, mask, value):
         self.mask, self.value = mask, value
 
@@ -169,8 +174,14 @@ def masked_fill(x, mask, value):
         raise RuntimeError(
             f"masked_fill: mask of shape {m.shape} does not broadcast to the tensor's shape {x._data.shape}")
     if isinstance(value, Tensor):
-        if value._data.size != 1:
-            raise RuntimeError("masked_fill: value must be a number or a one-element tensor")
+        if value._data.ndim != 0:
+            raise RuntimeError(
+                f"masked_fill only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value._data.ndim} dimension(s)")
+        if value.requires_grad:    # the value receives the gradient of every filled position
+            from .elementwise import cast, where
+            v = value if value._data.dtype == x._data.dtype else cast(value, x._data.dtype)
+            return where(_make(m), v, x)
         value = value._data.item()
     return MaskedFill(m, value)(x)
 

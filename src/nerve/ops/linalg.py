@@ -71,7 +71,9 @@ class Matmul(Op):
 
 def matmul(a, b):
     """Matrix product with NumPy/PyTorch semantics (1-D, 2-D and batched)."""
-    a, b = lift_pair(a, b)
+    from ..tensor import Tensor
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):
+        a, b = lift_pair(a, b)   # no promotion between tensors: PyTorch refuses mixed dtypes
     return Matmul()(a, b)
 
 

@@ -8,7 +8,7 @@ import numbers
 from .._backend import np
 from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
-from ._util import _make, const, norm_dim
+from ._util import _make, const, masked_scale, norm_dim
 
 values_indices = collections.namedtuple("values_indices", ["values", "indices"])
 
@@ -34,6 +34,8 @@ def _expand_grad(g, in_shape, axes, keepdims):
 
 
 class Sum(Op):
+    saved = ()
+
     def __init__(self, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
 
@@ -46,6 +48,8 @@ class Sum(Op):
 
 
 class Mean(Op):
+    saved = ()
+
     def __init__(self, axes, keepdims):
         self.axes, self.keepdims = axes, keepdims
 
@@ -134,13 +138,21 @@ class Amax(Op):
     def backward(self, g):
         x = self.inputs[0]._data
         m = self.fn(x, axis=self.axes, keepdims=True)
-        mask = (x == m).astype(g._data.dtype)
-        mask /= mask.sum(axis=self.axes, keepdims=True)
-        return _expand_grad(g, self.shape, self.axes, self.keepdims) * const(mask)
+        mask = (x == m) | (np.isnan(x) & np.isnan(m))
+        w = mask.astype(g._data.dtype)
+        w /= w.sum(axis=self.axes, keepdims=True)
+        ge = _expand_grad(g, self.shape, self.axes, self.keepdims)
+        if not _enabled[0]:
+            return _make(masked_scale(ge._data, w))
+        from .elementwise import Where
+        return Where(mask)(ge * const(w), const(np.zeros((), g._data.dtype)))
 
 
 def _axes(x, dim, name):
-    """``norm_dim`` for reductions: a 0-d tensor accepts dim 0 / -1 and reduces over nothing."""
+    """``norm_dim`` for reductions: a 0-d tensor accepts dim 0 / -1 and reduces over nothing;
+    ``dim=()`` or ``[]`` means every dim, as in PyTorch."""
+    if dim is not None and not isinstance(dim, numbers.Integral) and len(dim) == 0:
+        dim = None
     axes = norm_dim(dim, x._data.ndim, name)
     return None if x._data.ndim == 0 else axes
 
@@ -245,9 +257,33 @@ def var(x, dim=None, unbiased=None, keepdim=False, correction=None):
     return sum(d * d, axes, keepdim) * (1.0 / (n - c) if n - c > 0 else float("nan"))
 
 
+class SqrtZeroAtZero(Op):
+    """``sqrt`` whose gradient is 0 where the result is 0: std and norms of a constant
+    input have gradient 0 in PyTorch (the limit of a kink, not inf * 0 = NaN)."""
+    save_output = True
+    saved = ()
+
+    def forward(self, x):
+        return np.sqrt(x)
+
+    def backward(self, g):
+        y = self.output()
+        zero = y._data == 0
+        if not _enabled[0]:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = g._data / (2.0 * y._data)
+            return _make(np.where(zero, np.zeros((), out.dtype), out) if zero.any() else out)
+        from .elementwise import where
+        safe = where(const(zero), 1.0, y)
+        return where(const(zero), 0.0, g / (safe * 2.0))
+
+
 def std(x, dim=None, unbiased=None, keepdim=False, correction=None):
-    from .elementwise import sqrt
-    return sqrt(var(x, dim, unbiased=unbiased, keepdim=keepdim, correction=correction))
+    return SqrtZeroAtZero()(var(x, dim, unbiased=unbiased, keepdim=keepdim, correction=correction))
+
+
+def std_mean(x, dim=None, unbiased=None, keepdim=False, correction=None):
+    return std(x, dim, unbiased, keepdim, correction), mean(x, dim, keepdim)
 
 
 def var_mean(x, dim=None, unbiased=None, keepdim=False, correction=None):

@@ -11,6 +11,8 @@ from ._util import _make, norm_dim, sum_to_array
 
 
 class Reshape(Op):
+    saved = ()
+
     def __init__(self, shape):
         self.shape = shape
 
@@ -30,6 +32,8 @@ class Reshape(Op):
 
 
 class Permute(Op):
+    saved = ()
+
     def __init__(self, axes):
         self.axes = axes
 
@@ -44,6 +48,8 @@ class Permute(Op):
 
 
 class BroadcastTo(Op):
+    saved = ()
+
     def __init__(self, shape):
         self.shape = shape
 
@@ -58,6 +64,8 @@ class BroadcastTo(Op):
 
 
 class SumTo(Op):
+    saved = ()
+
     def __init__(self, shape):
         self.shape = shape
 
@@ -72,6 +80,8 @@ class SumTo(Op):
 
 
 class Cat(Op):
+    saved = ()
+
     def __init__(self, axis):
         self.axis = axis
 
@@ -111,6 +121,8 @@ class Pad(Op):
 
 
 class Flip(Op):
+    saved = ()
+
     def __init__(self, axes):
         self.axes = axes
 
@@ -373,6 +385,8 @@ def to_device(x, device):
 
 
 class ToDevice(Op):
+    saved = ()
+
     def __init__(self, device):
         self.device = device
 
