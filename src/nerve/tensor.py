@@ -14,6 +14,7 @@ from . import _backend as B
 from ._backend import np
 from .autograd import function as _function
 from .autograd.grad_mode import _enabled
+from .autograd.version import _epoch, mark_written as _mark_written
 
 
 def _shape_arg(size):
@@ -39,7 +40,9 @@ class Tensor:
         tensor([2., 4., 6.])
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "__weakref__")
+    # ``_meta`` is left unset on the hot path (read with getattr): a dict for rare state
+    # (hooks on a leaf, in-place rebinding history, ``.data`` views).
+    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_meta", "__weakref__")
     # Make NumPy defer to Tensor for ``ndarray + Tensor``.
     __array_ufunc__ = None
     __array_priority__ = 1000
@@ -72,7 +75,7 @@ class Tensor:
         raw array.
         """
         t = Tensor._make(self._data)
-        t._untracked = True
+        t._meta = {"untracked": True}
         return t
 
     @data.setter
@@ -199,15 +202,11 @@ class Tensor:
     def clone(self):
         return _ops.clone(self)
 
-    def contiguous(self):
-        return self
-
-    def requires_grad_(self, requires_grad=True):
-        if requires_grad and self._data.dtype.kind not in "fc":
-            raise RuntimeError(
-                f"only tensors of floating point dtype can require gradients, got {self._data.dtype}")
-        self.requires_grad = bool(requires_grad)
-        return self
+    def contiguous(self, memory_format=None):
+        d = self._data
+        if isinstance(d, np.generic) or d.flags.c_contiguous:
+            return self
+        return _ops.clone(self)
 
     def retain_grad(self):
         """Keep ``.grad`` for a non-leaf tensor after ``backward()``."""
@@ -379,17 +378,45 @@ class Tensor:
     def __ge__(self, other):
         return _ops.ge(self, other)
 
+    # bitwise on integers, logical on bool (PyTorch's rule)
     def __invert__(self):
-        return _ops.logical_not(self)
+        return _ops.bitwise_not(self)
 
     def __and__(self, other):
-        return _ops.logical_and(self, other)
+        return _ops.bitwise_and(self, other)
+
+    def __rand__(self, other):
+        return _ops.bitwise_and(other, self)
 
     def __or__(self, other):
-        return _ops.logical_or(self, other)
+        return _ops.bitwise_or(self, other)
+
+    def __ror__(self, other):
+        return _ops.bitwise_or(other, self)
 
     def __xor__(self, other):
-        return _ops.logical_xor(self, other)
+        return _ops.bitwise_xor(self, other)
+
+    def __rxor__(self, other):
+        return _ops.bitwise_xor(other, self)
+
+    def __lshift__(self, other):
+        return _ops.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other):
+        return _ops.bitwise_left_shift(other, self)
+
+    def __rshift__(self, other):
+        return _ops.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other):
+        return _ops.bitwise_right_shift(other, self)
+
+    def __rmod__(self, other):
+        return _ops.remainder(other, self)
+
+    def __rfloordiv__(self, other):
+        return _ops.floor_divide(other, self)
 
     def __getitem__(self, index):
         return _ops.getitem(self, index)
@@ -397,77 +424,321 @@ class Tensor:
     def __setitem__(self, index, value):
         _ops.setitem(self, index, value)
 
-    # in-place updates on data (for init, optimizers and no_grad code)
-    def _check_inplace(self, name):
-        """Refuse in-place updates of graph tensors; return the data as a writable array."""
-        if self.requires_grad and _enabled[0]:
-            raise RuntimeError(
-                f"{name}: a tensor that requires grad is being used in an in-place operation; "
-                "wrap it in `with nerve.no_grad():` (as optimizers and initialisers do)")
+    # ------------------------------------------------------------ in place
+    # PyTorch's rules: an in-place op changes this tensor's storage (every alias sees it).
+    # Under no_grad, or when nothing involved requires grad, it is a plain write. Otherwise
+    # it is recorded: the op runs out of place on the old value (``old`` takes over this
+    # tensor's place in the graph recorded so far), the result is written into the
+    # storage, and this tensor now points to the new node. A leaf that requires grad
+    # refuses (as in PyTorch); a view of a tensor that requires grad writes through to
+    # its base, so the base's gradient sees the change. Every tracked write is logged
+    # (autograd/version.py), so a backward that would read an overwritten saved value
+    # raises instead of returning a wrong gradient.
+    def _writable(self, name):
+        """The raw array to write into (a 0-d NumPy scalar becomes a 0-d array first)."""
         d = self._data
-        if isinstance(d, np.generic):   # 0-d op results are NumPy scalars: give them an array to update
+        if isinstance(d, np.generic):
             d = self._data = np.array(d)
+        elif not d.flags.writeable:
+            raise RuntimeError(
+                f"{name}: this tensor's memory is read-only (e.g. a NumPy array marked non-writeable or a "
+                "broadcast view made by expand()); clone() it first")
         return d
 
-    def _operand(self, other):
-        return other._data if isinstance(other, Tensor) else other
+    def _written(self):
+        meta = getattr(self, "_meta", None)
+        if meta is None or not meta.get("untracked"):
+            _mark_written(self._data)
+
+    def _write_result(self, name, res):
+        d = self._writable(name)
+        if res.dtype != d.dtype and not np.can_cast(res.dtype, d.dtype, "same_kind"):
+            raise RuntimeError(
+                f"{name}: result type {_dtype_name(res.dtype)} can't be cast to the desired output type "
+                f"{_dtype_name(d.dtype)}")
+        if res.shape != d.shape:
+            try:
+                ok = np.broadcast_shapes(res.shape, d.shape) == d.shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise RuntimeError(
+                    f"{name}: output with shape {list(d.shape)} doesn't match the broadcast shape "
+                    f"{list(np.broadcast_shapes(res.shape, d.shape)) if _broadcastable(res.shape, d.shape) else list(res.shape)}")
+        np.copyto(d, res, casting="unsafe")
+
+    def _inplace(self, name, fn, *args):
+        """Apply ``fn(tensor, *args) -> Tensor`` in place (the one path of every ``*_`` method)."""
+        rec = _enabled[0] and (self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args))
+        if not rec:
+            res = fn(self, *args)
+            self._write_result(name, res._data)
+            self._written()
+            return self
+        ctx = self._ctx
+        if ctx is None and self.requires_grad:
+            raise RuntimeError(
+                f"{name}: a leaf Variable that requires grad is being used in an in-place operation. "
+                "Do it under `with nerve.no_grad():` (as a manual SGD step does), or on a clone().")
+        if ctx is not None and getattr(ctx, "view_of", None) is not None and ctx.inputs is not None:
+            base = ctx.inputs[0]
+            if base.requires_grad and _shares(self._data, base._data):
+                return self._inplace_view(name, fn, args, ctx, base)
+        old = Tensor._make(self._data, self.requires_grad)
+        old._ctx = ctx
+        self_arg = any(a is self for a in args)
+        args = tuple(old if a is self else a for a in args)
+        res = fn(old, *args)
+        node = res._ctx
+        if not self_arg and node is not None and node.inputs is not None and any(
+                node.inputs[i] is old for i in node.saved_inputs()):
+            old._data = old._data.copy()       # the node reads the old value: keep it intact
+        self._write_result(name, res._data)
+        self._written()
+        # ``a.mul_(a)``: the op read its own operand, which it has just overwritten; as in
+        # PyTorch that is an error at backward (the node keeps its pre-write epoch)
+        self._rebind(old, res, keep_epoch=self_arg)
+        return self
+
+    def _rebind(self, old, res, keep_epoch=False):
+        node = res._ctx
+        meta = getattr(self, "_meta", None)
+        if meta is None:
+            meta = self._meta = {}
+        meta.setdefault("rebinds", []).append((_epoch[0], old))
+        self._ctx = node
+        self.requires_grad = res.requires_grad
+        if node is not None:
+            if not keep_epoch:
+                node._epoch = _epoch[0]
+            if node.save_output:
+                import weakref
+                node._out = weakref.ref(self)
+
+    def _inplace_view(self, name, fn, args, ctx, base):
+        """In place on a view: compute the view's new value, write it through the base."""
+        old = Tensor._make(self._data, True)
+        old._ctx = ctx
+        args = tuple(old if a is self else a for a in args)
+        new = fn(old, *args)
+        if new._data.shape != self._data.shape:
+            new = _ops.expand(new, self._data.shape)
+        base._inplace(name, lambda b, v: ctx.view_of.put(b, v), new)
+        view = ctx.view_of.take(base)
+        self._rebind(old, view)
+        return self
+
+    @property
+    def _version(self):
+        """How many tracked in-place writes touched this tensor's memory."""
+        from .autograd.version import version_of
+        return version_of(self._data)
 
     def add_(self, other, alpha=1):
-        self._check_inplace("add_")
-        o = self._operand(other)
-        self._data += o if alpha == 1 else alpha * o
-        return self
+        if not (_enabled[0] and (self.requires_grad or getattr(other, "requires_grad", False))):
+            return self._ufunc_(np.add, "add_", other, alpha)
+        return self._inplace("add_", lambda t, o: _ops.add(t, o if alpha == 1 else _ops.mul(o, alpha)), other)
 
     def sub_(self, other, alpha=1):
-        self._check_inplace("sub_")
-        o = self._operand(other)
-        self._data -= o if alpha == 1 else alpha * o
-        return self
+        if not (_enabled[0] and (self.requires_grad or getattr(other, "requires_grad", False))):
+            return self._ufunc_(np.subtract, "sub_", other, alpha)
+        return self._inplace("sub_", lambda t, o: _ops.sub(t, o if alpha == 1 else _ops.mul(o, alpha)), other)
 
     def mul_(self, other):
-        self._check_inplace("mul_")
-        self._data *= self._operand(other)
+        if not (_enabled[0] and (self.requires_grad or getattr(other, "requires_grad", False))):
+            return self._ufunc_(np.multiply, "mul_", other)
+        return self._inplace("mul_", _ops.mul, other)
+
+    def div_(self, other, *, rounding_mode=None):
+        if rounding_mode is None and self._data.dtype.kind in "fc" and not (
+                _enabled[0] and (self.requires_grad or getattr(other, "requires_grad", False))):
+            return self._ufunc_(np.true_divide, "div_", other)
+        if rounding_mode is None:
+            return self._inplace("div_", _ops.div, other)
+        return self._inplace("div_", lambda t, o: _ops.div(t, o, rounding_mode=rounding_mode), other)
+
+    def _ufunc_(self, ufunc, name, other, alpha=1):
+        """The plain (unrecorded) in-place arithmetic: one ufunc writing into the storage."""
+        d = self._writable(name)
+        o = other._data if isinstance(other, Tensor) else other
+        if alpha != 1:
+            o = o * alpha
+        try:
+            ufunc(d, o, out=d, casting="same_kind")
+        except TypeError:
+            rt = _ops_util.result_type(self, other if alpha == 1 else _ops_util.lift(o))
+            raise RuntimeError(
+                f"{name}: result type {_dtype_name(rt)} can't be cast to the desired output type "
+                f"{_dtype_name(d.dtype)}") from None
+        except ValueError:
+            shape = np.shape(o)
+            raise RuntimeError(
+                f"{name}: output with shape {list(d.shape)} doesn't match the broadcast shape of "
+                f"{list(d.shape)} and {list(shape)}") from None
+        self._written()
         return self
 
-    def div_(self, other):
-        self._check_inplace("div_")
-        self._data /= self._operand(other)
-        return self
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __ifloordiv__(self, other):
+        return self._inplace("floor_divide_", _ops.floor_divide, other)
+
+    def __imod__(self, other):
+        return self._inplace("remainder_", _ops.remainder, other)
+
+    def __ipow__(self, other):
+        return self.pow_(other)
+
+    def __imatmul__(self, other):
+        return self._inplace("matmul_", _ops.matmul, other)
+
+    def __iand__(self, other):
+        return self._inplace("bitwise_and_", _bitwise("and"), other)
+
+    def __ior__(self, other):
+        return self._inplace("bitwise_or_", _bitwise("or"), other)
+
+    def __ixor__(self, other):
+        return self._inplace("bitwise_xor_", _bitwise("xor"), other)
+
+    def __ilshift__(self, other):
+        return self._inplace("bitwise_left_shift_", _bitwise("left_shift"), other)
+
+    def __irshift__(self, other):
+        return self._inplace("bitwise_right_shift_", _bitwise("right_shift"), other)
+
+    def pow_(self, exponent):
+        return self._inplace("pow_", _ops.pow, exponent)
 
     def clamp_(self, min=None, max=None):
-        self._check_inplace("clamp_")
-        np.clip(self._data, min, max, out=self._data)
-        return self
+        return self._inplace("clamp_", lambda t: _ops.clamp(t, min, max))
+
+    clip_ = clamp_
 
     def zero_(self):
-        self._check_inplace("zero_")
-        self._data[...] = 0
-        return self
+        if not (_enabled[0] and self.requires_grad):
+            self._writable("zero_")[...] = 0
+            self._written()
+            return self
+        return self._inplace("zero_", lambda t: _ops.mul(t, 0))
 
     def fill_(self, value):
-        self._check_inplace("fill_")
-        self._data[...] = value
-        return self
+        if not (_enabled[0] and (self.requires_grad or getattr(value, "requires_grad", False))):
+            v = value._data if isinstance(value, Tensor) else value
+            self._writable("fill_")[...] = v
+            self._written()
+            return self
+        if not isinstance(value, Tensor):
+            return self._inplace("fill_", lambda t: _ops.mul(t, 0) + value)
+        return self._inplace("fill_", lambda t, v: _ops.mul(t, 0) + v, value)
 
-    def copy_(self, src):
-        self._check_inplace("copy_")
-        s = src._data if isinstance(src, Tensor) else np.asarray(src)
-        try:
-            self._data[...] = s
-        except ValueError:
-            raise RuntimeError(
-                f"copy_: source of shape {tuple(np.shape(s))} cannot be copied into a tensor of shape "
-                f"{tuple(self._data.shape)}") from None
-        return self
+    def copy_(self, src, non_blocking=False):
+        if not isinstance(src, Tensor):
+            src = Tensor(src)
+        if not (_enabled[0] and (self.requires_grad or src.requires_grad)):
+            s = src._data
+            if s.shape != self._data.shape and not _broadcastable(s.shape, self._data.shape, exact=True):
+                raise RuntimeError(
+                    f"copy_: source of shape {tuple(s.shape)} cannot be copied into a tensor of shape "
+                    f"{tuple(self._data.shape)} (it must broadcast to it)")
+            d = self._writable("copy_")
+            np.copyto(d, B.to_device_array(s, self.device) if not isinstance(s, (np.ndarray, np.generic)) else s,
+                      casting="unsafe")
+            self._written()
+            return self
+        return self._inplace("copy_", lambda t, s: _ops.mul(t, 0) + _ops.cast(s, self._data.dtype)
+                             if s._data.dtype != self._data.dtype else _ops.mul(t, 0) + s, src)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
-        self._check_inplace("uniform_")
-        self._data[...] = B.get_rng(generator).uniform(a, b, self._data.shape)
-        return self
+        return self._fill_random("uniform_", lambda rng, shape: rng.uniform(a, b, shape))
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
-        self._check_inplace("normal_")
-        self._data[...] = B.get_rng(generator).normal(mean, std, self._data.shape)
+        return self._fill_random("normal_", lambda rng, shape: rng.normal(mean, std, shape), generator)
+
+    def bernoulli_(self, p=0.5, generator=None):
+        return self._fill_random("bernoulli_", lambda rng, shape: rng.random(shape) < p, generator)
+
+    def exponential_(self, lambd=1.0, generator=None):
+        return self._fill_random("exponential_", lambda rng, shape: rng.exponential(1.0 / lambd, shape), generator)
+
+    def random_(self, from_=0, to=None, generator=None):
+        if to is None:
+            from_, to = 0, from_ if from_ else 2 ** 24
+        return self._fill_random("random_", lambda rng, shape: rng.integers(from_, to, shape), generator)
+
+    def _fill_random(self, name, draw, generator=None):
+        if _enabled[0] and self.requires_grad and self._ctx is None:
+            raise RuntimeError(
+                f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
+                "initialise it under `with nerve.no_grad():`")
+        self._writable(name)[...] = draw(B.get_rng(generator), self._data.shape)
+        self._written()
+        return self
+
+    def masked_fill_(self, mask, value):
+        return self._inplace("masked_fill_", lambda t: _ops.masked_fill(t, mask, value))
+
+    def index_fill_(self, dim, index, value):
+        return self._inplace("index_fill_", lambda t: _ops.index_fill(t, dim, index, value))
+
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError(
+                f"only Tensors of floating point and complex dtype can require gradients, got {self._data.dtype}")
+        if not requires_grad and self._ctx is not None:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def t_(self):
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
+        return self._shape_inplace("t_", lambda t: t.t())
+
+    def transpose_(self, dim0, dim1):
+        return self._shape_inplace("transpose_", lambda t: t.transpose(dim0, dim1))
+
+    def squeeze_(self, dim=None):
+        return self._shape_inplace("squeeze_", lambda t: t.squeeze(dim))
+
+    def unsqueeze_(self, dim):
+        return self._shape_inplace("unsqueeze_", lambda t: t.unsqueeze(dim))
+
+    def resize_(self, *sizes):
+        size = _shape_arg(sizes)
+        n = 1
+        for v in size:
+            n *= v
+        if n != self._data.size:
+            self._data = np.resize(self._data, size)
+        else:
+            self._data = self._data.reshape(size)
+        return self
+
+    def _shape_inplace(self, name, fn):
+        """Ops that change only the shape/strides of this tensor (``t_``, ``squeeze_``)."""
+        if _enabled[0] and self.requires_grad and self._ctx is None:
+            raise RuntimeError(
+                f"{name}: a leaf Variable that requires grad is being used in an in-place operation.")
+        old = Tensor._make(self._data, self.requires_grad)
+        old._ctx = self._ctx
+        res = fn(old)
+        self._data = res._data
+        if res._ctx is not None:
+            _mark_written(np.empty(0))     # a new epoch: earlier consumers keep the old producer
+            self._rebind(old, res)
         return self
 
     # ------------------------------------------------------------- methods
@@ -652,10 +923,85 @@ class Tensor:
     def reshape(self, *shape):
         return _ops.reshape(self, _shape_arg(shape))
 
-    def view(self, *shape):
-        if len(shape) == 1 and not isinstance(shape[0], (tuple, list, numbers.Integral)):
-            return self.to(shape[0])
-        return _ops.reshape(self, _shape_arg(shape))
+    def view(self, *shape, dtype=None):
+        """A view with another shape (no copy: a non-contiguous tensor that cannot be viewed
+        raises, as in PyTorch; ``reshape`` copies instead), or ``view(dtype)``: the same
+        bytes read as another dtype."""
+        if dtype is None and len(shape) == 1 and not isinstance(shape[0], (tuple, list, numbers.Integral)):
+            dtype = shape[0]
+        if dtype is not None:
+            return self._view_dtype(B.to_dtype(dtype))
+        shape = _shape_arg(shape)
+        d = self._data
+        if not isinstance(d, np.generic) and not d.flags.c_contiguous and d.size > 1:
+            try:
+                np.reshape(d, _ops_util.resolve_shape(shape, d.size, "view"), copy=False)
+            except ValueError:
+                raise RuntimeError(
+                    f"view size is not compatible with input tensor's size and stride (at least one "
+                    f"dimension spans across two contiguous subspaces): tensor of shape {tuple(d.shape)} "
+                    f"viewed as {tuple(shape)}. Use .reshape(...) instead.") from None
+        return _ops.reshape(self, shape)
+
+    def _view_dtype(self, dt):
+        d = self._data
+        if dt == d.dtype:
+            return self
+        if d.ndim == 0 and dt.itemsize != d.dtype.itemsize:
+            raise RuntimeError(
+                f"self.dim() cannot be 0 to view {_dtype_name(d.dtype)} as {_dtype_name(dt)} "
+                "(different element sizes)")
+        if dt.itemsize != d.dtype.itemsize and (d.ndim == 0 or d.strides[-1] != d.itemsize):
+            raise RuntimeError(
+                f"self.stride(-1) must be 1 to view {_dtype_name(d.dtype)} as {_dtype_name(dt)} "
+                "(different element sizes)")
+        if dt.itemsize > d.dtype.itemsize and (d.shape[-1] * d.itemsize) % dt.itemsize:
+            raise RuntimeError(
+                f"self.size(-1) must be divisible by {dt.itemsize // d.itemsize} to view "
+                f"{_dtype_name(d.dtype)} as {_dtype_name(dt)} (different element sizes), but got {d.shape[-1]}")
+        arr = np.asarray(d) if isinstance(d, np.generic) else d
+        return Tensor._make(arr.view(dt))
+
+    def is_contiguous(self, memory_format=None):
+        d = self._data
+        return isinstance(d, np.generic) or d.flags.c_contiguous
+
+    def stride(self, dim=None):
+        d = self._data
+        st = tuple(s // d.itemsize for s in d.strides) if not isinstance(d, np.generic) else ()
+        return st if dim is None else st[dim]
+
+    def storage_offset(self):
+        return 0
+
+    def data_ptr(self):
+        d = self._data
+        return 0 if isinstance(d, np.generic) else d.__array_interface__["data"][0]
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` with this tensor's gradient during backward; a returned tensor
+        replaces the gradient. Returns a handle whose ``remove()`` unregisters it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._ctx is None:
+            meta = getattr(self, "_meta", None)
+            if meta is None:
+                meta = self._meta = {}
+            hooks = meta.setdefault("hooks", {})
+        else:
+            if self._ctx._hooks is None:
+                self._ctx._hooks = {}
+            hooks = self._ctx._hooks
+        return _HookHandle(hooks, hook)
+
+    @property
+    def retains_grad(self):
+        return self._ctx is not None and self._ctx.retained is not None
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 or self._data.size == 1 and spec:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
 
     def view_as(self, other):
         return _ops.reshape(self, other.shape)
@@ -740,6 +1086,50 @@ class Tensor:
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
 
 
+def _dtype_name(dt):
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}.get(np.dtype(dt).name, np.dtype(dt).name)
+
+
+def _broadcastable(src, dst, exact=False):
+    try:
+        out = np.broadcast_shapes(tuple(src), tuple(dst))
+    except ValueError:
+        return False
+    return out == tuple(dst) if exact else True
+
+
+def _shares(a, b):
+    return not isinstance(a, np.generic) and not isinstance(b, np.generic) and np.may_share_memory(a, b)
+
+
+class _HookHandle:
+    """What ``register_hook`` returns: ``remove()`` unregisters the hook (also a context manager)."""
+
+    _next = [0]
+
+    def __init__(self, hooks, fn):
+        self.hooks = hooks
+        self.id = _HookHandle._next[0]
+        _HookHandle._next[0] += 1
+        hooks[self.id] = fn
+
+    def remove(self):
+        self.hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _bitwise(kind):
+    def op(a, b):
+        return getattr(_ops, "bitwise_" + kind)(a, b)
+    return op
+
+
 def _to_array(data, dtype=None, device=None):
     """Convert user data to a raw array with nerve's default dtype rules."""
     dtype = B.to_dtype(dtype)
@@ -769,6 +1159,7 @@ def _to_array(data, dtype=None, device=None):
 
 _function._Tensor = Tensor
 from . import ops as _ops  # noqa: E402  (ops import Tensor from here)
+from .ops import _util as _ops_util  # noqa: E402
 for _mod in _ops.EXTRA_MODULES:          # methods of the op families in their own files
     for _name, _fn in _mod.TENSOR_METHODS.items():
         setattr(Tensor, _name, _fn)

@@ -60,6 +60,7 @@ class Op:
     _out = None
     _epoch = 0             # the in-place epoch when the node was recorded
     _hooks = None          # gradient hooks of the output (Tensor.register_hook on a non-leaf)
+    view_of = None         # for view ops: how an in-place change of the view reaches the base
 
     def forward(self, *arrays):  # pragma: no cover - abstract
         raise NotImplementedError

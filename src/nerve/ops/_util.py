@@ -162,6 +162,22 @@ def float_input(x):
     return _make(x._data.astype(B.get_default_dtype()))
 
 
+def resolve_shape(shape, size, op="reshape"):
+    """``shape`` with one ``-1`` filled in for ``size`` elements (errors as PyTorch)."""
+    shape = tuple(int(s) for s in shape)
+    if shape.count(-1) > 1:
+        raise RuntimeError(f"{op}: only one dimension can be inferred, got shape {shape}")
+    if -1 in shape:
+        known = 1
+        for s in shape:
+            if s != -1:
+                known *= s
+        if known == 0 or size % known:
+            raise RuntimeError(f"{op}: shape {shape} is invalid for input of size {size}")
+        shape = tuple(size // known if s == -1 else s for s in shape)
+    return shape
+
+
 def masked_scale(g, w):
     """``g * w`` for a 0/1 (or tie-splitting) weight ``w``, selecting rather than multiplying:
     where ``w`` is 0 the result is 0 even if ``g`` is inf or NaN there (PyTorch's rule for

@@ -10,38 +10,128 @@ import numbers
 
 from .._backend import np
 from ..autograd.function import Op
+from ..autograd.grad_mode import _enabled
 from ._util import _make
 
 
-def _norm_index(index):
-    """Turn Tensors and lists inside an index into arrays; report if it is 'basic'."""
+def _norm_item(i):
     from ..tensor import Tensor
+    if isinstance(i, Tensor):
+        i = i._data
+        if i.dtype.kind not in "biu":
+            raise IndexError(f"tensors used as indices must be long, int or bool tensors, got {i.dtype}")
+        if i.ndim == 0 and i.dtype.kind in "iu":
+            return int(i)
+        return np.asarray(i)
+    if isinstance(i, bool):
+        return np.asarray(i)
+    if isinstance(i, numbers.Integral):
+        return int(i)
+    if isinstance(i, slice):
+        if i.step is not None:
+            step = _norm_item(i.step)
+            if not isinstance(step, int):
+                raise TypeError(f"slice indices must be integers or None, got step {i.step!r}")
+            if step <= 0:
+                raise ValueError("step must be greater than zero" if step < 0 else "slice step cannot be zero")
+        for v in (i.start, i.stop):
+            if v is not None and not isinstance(v, numbers.Integral) and not (
+                    isinstance(v, Tensor) and v._data.ndim == 0 and v._data.dtype.kind in "iu"):
+                raise TypeError(f"slice indices must be integers or None, got {v!r}")
+        if any(isinstance(v, Tensor) for v in (i.start, i.stop, i.step)):
+            i = slice(*(int(v) if v is not None else None for v in (i.start, i.stop, i.step)))
+        return i
+    if i is None or i is Ellipsis:
+        return i
+    if isinstance(i, range):
+        return np.arange(i.start, i.stop, i.step)
+    if isinstance(i, (list, tuple)):
+        try:
+            a = np.asarray([_norm_seq(v) for v in i]) if i else np.asarray(i, dtype=np.int64)
+        except ValueError:
+            raise IndexError(f"index lists must be rectangular sequences of integers or booleans, got {i!r}") from None
+        if a.dtype.kind not in "biu":
+            raise IndexError(f"index lists must hold integers or booleans, got {a.dtype} values")
+        return a
+    if hasattr(i, "dtype") and hasattr(i, "shape"):
+        a = np.asarray(i)
+        if a.dtype.kind not in "biu":
+            raise IndexError(f"arrays used as indices must be of integer or boolean type, got {a.dtype}")
+        if a.ndim == 0 and a.dtype.kind in "iu":
+            return int(a)
+        return a
+    raise IndexError(
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
+        f"(got {type(i).__name__})")
+
+
+def _norm_seq(v):
+    from ..tensor import Tensor
+    if isinstance(v, Tensor):
+        return v._data
+    if isinstance(v, (list, tuple)):
+        return [_norm_seq(e) for e in v]
+    if isinstance(v, float):
+        raise IndexError(f"index lists must hold integers or booleans, got the float {v!r}")
+    return v
+
+
+def _norm_index(index):
+    """PyTorch's indexing as one or two NumPy indices.
+
+    Returns ``(first, second, basic)``: apply ``first``, then ``second`` (``None`` when
+    one step suffices). PyTorch treats an integer as basic indexing even next to
+    advanced (array) indices, so ``x[1, :, idx]`` keeps the sliced dim before ``idx``'s
+    dims; NumPy would count the 1 as advanced and move the broadcast dims first. When
+    integers and arrays are mixed, the integers (with slices, None and ...) are applied
+    first as a view, then the arrays.
+    """
+    if isinstance(index, list) and any(isinstance(e, (slice, type(None), type(Ellipsis))) for e in index):
+        index = tuple(index)        # a list holding slices is a tuple (PyTorch's legacy rule)
     if not isinstance(index, tuple):
         index = (index,)
-    out, basic = [], True
-    for i in index:
-        if isinstance(i, Tensor):
-            i = i._data
-            if i.dtype.kind not in "biu":
-                raise IndexError(f"tensors used as indices must be long, int or bool, got {i.dtype}")
-            if i.ndim == 0 and i.dtype.kind in "iu":
-                i = int(i)
-        elif isinstance(i, list):
-            i = np.asarray(i)
-            if i.dtype.kind == "f":
-                raise IndexError("index lists must hold integers or booleans, got floats")
-        if isinstance(i, np.ndarray) or (hasattr(i, "dtype") and hasattr(i, "shape")):
-            basic = False
-        elif not (i is None or i is Ellipsis or isinstance(i, (slice, numbers.Integral))):
-            raise IndexError(
-                f"only integers, slices, None, Ellipsis, and integer or boolean tensors/arrays are valid "
-                f"indices (got {type(i).__name__})")
-        out.append(i)
-    return tuple(out), basic
+    items = [_norm_item(i) for i in index]
+    n_adv = has_int = 0
+    for i in items:
+        if isinstance(i, np.ndarray):
+            n_adv += 1
+        elif isinstance(i, int):
+            has_int = 1
+    if not n_adv:
+        return tuple(items), None, True
+    if not has_int:
+        return tuple(items), None, False
+    first, second = [], []
+    for i in items:
+        if isinstance(i, int):
+            first.append(i)
+        elif isinstance(i, np.ndarray):
+            first.extend([slice(None)] * (i.ndim if i.dtype == np.bool_ else 1))
+            second.append(i)
+        elif i is Ellipsis:
+            first.append(i)
+            second.append(i)
+        else:
+            first.append(i)
+            second.append(slice(None))
+    return tuple(first), tuple(second), False
 
 
 def _index_error(shape, index, err):
     return IndexError(f"index {index!r} is invalid for a tensor of shape {tuple(shape)}: {err}")
+
+
+class _ItemView:
+    """``x[index]`` with a basic index is a view: in place on it is ``base[index] = new``."""
+
+    def __init__(self, index):
+        self.index = index
+
+    def put(self, base, value):
+        return IndexPut(self.index, None)(base, value)
+
+    def take(self, base):
+        return GetItem(self.index, True)(base)
 
 
 class GetItem(Op):
@@ -49,6 +139,10 @@ class GetItem(Op):
 
     def __init__(self, index, basic):
         self.index, self.basic = index, basic
+
+    @property
+    def view_of(self):
+        return _ItemView(self.index) if self.basic else None
 
     def forward(self, x):
         self.shape = x.shape
@@ -81,26 +175,81 @@ class IndexPutZeros(Op):
 
 
 def getitem(x, index):
-    idx, basic = _norm_index(index)
-    return GetItem(idx, basic)(x)
+    first, second, basic = _norm_index(index)
+    y = GetItem(first, basic or second is not None)(x)
+    if second is not None:
+        y = GetItem(second, False)(y)
+    return y
+
+
+class IndexPut(Op):
+    """``out = x.copy(); out[index] = value`` (PyTorch's ``index_put``; the recorded form of
+    ``x[index] = value``). The last write wins for repeated indices, as in PyTorch."""
+    saved = ()
+
+    def __init__(self, first, second):
+        self.first, self.second = first, second
+
+    def _target(self, out):
+        return out if self.second is None else out[self.first]
+
+    def forward(self, x, v):
+        out = x.copy()
+        idx = self.first if self.second is None else self.second
+        try:
+            self._target(out)[idx] = v
+        except (IndexError, ValueError) as e:
+            raise _index_error(x.shape, idx, e) from None
+        return out
+
+    def backward(self, g):
+        x, v = self.inputs
+        gx = gv = None
+        idx = self.first if self.second is None else self.second
+        if x.requires_grad:
+            if not _enabled[0]:
+                gd = g._data.copy()
+                self._target(gd)[idx] = 0
+                gx = _make(gd)
+            else:
+                mask = np.ones(x._data.shape, dtype=bool)
+                self._target(mask)[idx] = False
+                from .elementwise import where
+                gx = where(_make(mask), g, 0.0)
+        if v.requires_grad:
+            gsel = getitem(g, self.first)
+            if self.second is not None:
+                gsel = GetItem(self.second, False)(gsel)
+            from ._util import sum_to
+            gv = sum_to(gsel, v._data.shape)
+        return gx, gv
+
+
+def index_put_(x, index, value):
+    """``x[index] = value``: written in place; recorded in the graph when grad is on."""
+    from ..tensor import Tensor
+    first, second, _ = _norm_index(index)
+    if isinstance(value, Tensor) and value._data.dtype != x._data.dtype:
+        value = value.to(x._data.dtype)
+    if not (_enabled[0] and (x.requires_grad or (isinstance(value, Tensor) and value.requires_grad))):
+        v = value._data if isinstance(value, Tensor) else value
+        d = x._writable("index_put_")
+        try:
+            (d if second is None else d[first])[first if second is None else second] = v
+        except (IndexError, ValueError, TypeError) as e:
+            raise _index_error(d.shape, index, e) from None
+        x._written()
+        return x
+    from ._util import lift
+    v = lift(value, x)
+    if v._data.dtype != x._data.dtype:
+        v = v.to(x._data.dtype)
+    return x._inplace("index_put_", lambda old, val: IndexPut(first, second)(old, val), v)
 
 
 def setitem(x, index, value):
-    """``x[index] = value`` on the data (not recorded in the graph)."""
-    from ..autograd.grad_mode import is_grad_enabled
-    from ..tensor import Tensor
-    if is_grad_enabled() and (x.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
-        raise RuntimeError(
-            "in-place assignment x[index] = value is not differentiable in nerve; build a new tensor with "
-            "where()/masked_fill()/cat(), or do it under nerve.no_grad()")
-    idx, _ = _norm_index(index)
-    v = value._data if isinstance(value, Tensor) else value
-    if isinstance(x._data, np.generic):   # a 0-d op result is a NumPy scalar: make it writable
-        x._data = np.array(x._data)
-    try:
-        x._data[idx] = v
-    except (IndexError, ValueError) as e:
-        raise _index_error(x._data.shape, index, e) from None
+    """``x[index] = value`` (in place, recorded when grad is on, as in PyTorch)."""
+    index_put_(x, index, value)
 
 
 def _along_axis_index(index, axis, ndim):

@@ -47,6 +47,7 @@ from collections import defaultdict
 from itertools import chain
 
 from .. import _backend as B
+from ..autograd.version import mark_written as _mark_written
 from .._backend import np
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
@@ -365,6 +366,10 @@ def _run(opt, group, bucket, lo, hi, chunks):
     else:
         args = (opt._kernel, sc, gscale, bucket.gflat)
         _get_worker().run_pair(_run_chunk, args + (chunks[0],), args + (chunks[1],))
+    # the parameters changed in place: a graph recorded before this step that saved them
+    # must not be backpropagated through any more (PyTorch's version check)
+    offs = bucket.offsets
+    _mark_written(bucket.P[offs[lo]:offs[hi]])
 
 
 # ----------------------------------------------------------------------------- Optimizer
