@@ -32,6 +32,9 @@ from .ops import (  # noqa: F401
     softmax, split, sqrt, square, squeeze, stack, std, sub, subtract, sum, tanh, transpose, unbind,
     unsqueeze, var, var_mean, where,
 )
+from .ops.linalg import (  # noqa: F401,E402
+    addbmm, addmm, addmv, addr, baddbmm, bmm, dot, ger, inner, matmul, mm, mv, outer, vdot,
+)
 from .ops.pointwise import *  # noqa: F401,F403,E402
 from .ops.sorting import *  # noqa: F401,F403,E402
 from .ops.layout import *  # noqa: F401,F403,E402

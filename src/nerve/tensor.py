@@ -763,6 +763,30 @@ class Tensor:
     def matmul(self, other):
         return _ops.matmul(self, other)
 
+    def mm(self, mat2):
+        return _ops.mm(self, mat2)
+
+    def bmm(self, mat2):
+        return _ops.bmm(self, mat2)
+
+    def mv(self, vec):
+        return _ops.mv(self, vec)
+
+    def dot(self, other):
+        return _ops.dot(self, other)
+
+    def outer(self, other):
+        return _ops.outer(self, other)
+
+    def inner(self, other):
+        return _ops.inner(self, other)
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return _ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, b1, b2, *, beta=1, alpha=1):
+        return _ops.baddbmm(self, b1, b2, beta=beta, alpha=alpha)
+
     def exp(self):
         return _ops.exp(self)
 

@@ -15,7 +15,9 @@ from .elementwise import (  # noqa: F401
     true_divide, where,
 )
 from .index import gather, getitem, index_select, masked_fill, one_hot, setitem  # noqa: F401
-from .linalg import linear, matmul  # noqa: F401
+from .linalg import (  # noqa: F401
+    addbmm, addmm, addmv, addr, baddbmm, bmm, dot, ger, inner, linear, matmul, mm, mv, outer, vdot,
+)
 from .nn import log_softmax, softmax  # noqa: F401
 from .reduce import (  # noqa: F401
     all, amax, amin, any, argmax, argmin, cumsum, logsumexp, max, mean, min, prod, std, sum, var,

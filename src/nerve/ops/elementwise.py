@@ -571,7 +571,9 @@ def where(condition, input, other):  # noqa: A002
     from ..tensor import Tensor
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
-        cond = cond.astype(bool)
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor with dtype {cond.dtype} "
+            "(compare it, e.g. `x > 0`, or convert with .bool())")
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         input = lift(input)
     input, other = lift_pair(input, other)

@@ -135,3 +135,123 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch name
     if bias is None:
         return Linear()(input, weight)
     return Linear()(input, weight, bias)
+
+
+# ------------------------------------------------------ PyTorch's matrix-product family
+def _need(name, t, nd, what):
+    if t._data.ndim != nd:
+        raise RuntimeError(f"{name}: {what} must be a {nd}-D tensor, got shape {tuple(t._data.shape)}")
+
+
+def _same_dtype(name, a, b):
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(
+            f"{name}: expected both arguments to have the same dtype, but got {a._data.dtype} and {b._data.dtype}")
+
+
+def mm(input, mat2):  # noqa: A002
+    """``(n, m) @ (m, p) -> (n, p)``; both must be matrices."""
+    _need("mm", input, 2, "self")
+    _need("mm", mat2, 2, "mat2")
+    _same_dtype("mm", input, mat2)
+    if input._data.shape[1] != mat2._data.shape[0]:
+        raise RuntimeError(
+            f"mm: mat1 and mat2 shapes cannot be multiplied ({input._data.shape[0]}x{input._data.shape[1]} and "
+            f"{mat2._data.shape[0]}x{mat2._data.shape[1]})")
+    return Matmul()(input, mat2)
+
+
+def bmm(input, mat2):  # noqa: A002
+    """Batched ``(b, n, m) @ (b, m, p) -> (b, n, p)`` (no broadcasting)."""
+    _need("bmm", input, 3, "batch1")
+    _need("bmm", mat2, 3, "batch2")
+    _same_dtype("bmm", input, mat2)
+    b, n, m = input._data.shape
+    if mat2._data.shape[:2] != (b, m):
+        raise RuntimeError(
+            f"bmm: Expected size for first two dimensions of batch2 tensor to be: [{b}, {m}] but got: "
+            f"{list(mat2._data.shape[:2])}.")
+    return Matmul()(input, mat2)
+
+
+def mv(input, vec):  # noqa: A002
+    _need("mv", input, 2, "self")
+    _need("mv", vec, 1, "vec")
+    _same_dtype("mv", input, vec)
+    if input._data.shape[1] != vec._data.shape[0]:
+        raise RuntimeError(
+            f"mv: size mismatch, got input ({input._data.shape[0]}), mat ({input._data.shape[0]}x"
+            f"{input._data.shape[1]}), vec ({vec._data.shape[0]})")
+    return Matmul()(input, vec)
+
+
+def dot(input, other):  # noqa: A002
+    """Inner product of two 1-D tensors of the same size."""
+    _need("dot", input, 1, "1D tensors expected, but got self")
+    _need("dot", other, 1, "1D tensors expected, but got other")
+    _same_dtype("dot", input, other)
+    if input._data.shape != other._data.shape:
+        raise RuntimeError(
+            f"dot: inconsistent tensor size, expected tensor [{input._data.shape[0]}] and src "
+            f"[{other._data.shape[0]}] to have the same number of elements, but got {input._data.shape[0]} and "
+            f"{other._data.shape[0]} elements respectively")
+    return Matmul()(input, other)
+
+
+vdot = dot
+
+
+def inner(input, other):  # noqa: A002
+    """Sum of products over the last dim of both (a scalar operand multiplies)."""
+    if input._data.ndim == 0 or other._data.ndim == 0:
+        return input * other
+    from .shape import movedim
+    k = input._data.shape[-1]
+    if other._data.shape[-1] != k:
+        raise RuntimeError(
+            f"inner: the last dims must match, got shapes {tuple(input._data.shape)} and {tuple(other._data.shape)}")
+    a = input.reshape(-1, k)
+    b = movedim(other, -1, 0).reshape(k, -1)
+    return matmul(a, b).reshape(input._data.shape[:-1] + other._data.shape[:-1])
+
+
+def outer(input, vec2):  # noqa: A002
+    """``out[i, j] = input[i] * vec2[j]`` for 1-D tensors."""
+    _need("outer", input, 1, "input")
+    _need("outer", vec2, 1, "vec2")
+    return input.reshape(-1, 1) * vec2.reshape(1, -1)
+
+
+ger = outer
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):  # noqa: A002
+    """``beta * input + alpha * (mat1 @ mat2)``."""
+    prod = mm(mat1, mat2)
+    return _axpby(input, prod, beta, alpha)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):  # noqa: A002
+    return _axpby(input, mv(mat, vec), beta, alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):  # noqa: A002
+    return _axpby(input, bmm(batch1, batch2), beta, alpha)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):  # noqa: A002
+    return _axpby(input, bmm(batch1, batch2).sum(0), beta, alpha)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):  # noqa: A002
+    return _axpby(input, outer(vec1, vec2), beta, alpha)
+
+
+def _axpby(input, prod, beta, alpha):  # noqa: A002
+    if alpha != 1:
+        prod = prod * alpha
+    if beta == 0:                    # PyTorch ignores input (even NaN) when beta is 0
+        from .._backend import np
+        from .elementwise import where   # input gets a zero gradient and its NaNs are not read
+        return prod + where(_make(np.ones(input._data.shape, bool)), 0.0, input)
+    return prod + (input if beta == 1 else input * beta)

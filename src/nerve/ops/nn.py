@@ -63,7 +63,12 @@ def _dim(x, dim, name):
     if dim is None:
         # PyTorch's legacy implicit choice: dim 0 for 0/1/3-d input, else 1
         dim = 0 if x._data.ndim in (0, 1, 3) else 1
-    return norm_dim(dim, x._data.ndim, name)[0] if x._data.ndim else None
+    if x._data.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"{name}: expected a floating point tensor, got dtype {x._data.dtype}; convert it with "
+            ".float() first (or pass dtype=nerve.float32)")
+    d = norm_dim(dim, x._data.ndim, name)[0]   # a 0-d tensor accepts dim 0 / -1 only
+    return d if x._data.ndim else None
 
 
 def log_softmax(x, dim=None, dtype=None):
