@@ -118,6 +118,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                         seen.add(p)
                         todo.append(p)
 
+        from .anomaly import _state as _anomaly
+        anomaly = _anomaly[0]
         leaf_hooked = {}    # leaves with hooks: their summed gradient, hooked once at the end
         ready = [f for f in starts if f not in deps]
         capturing = capture is not None
@@ -138,6 +140,9 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                 gs = f.backward(g)
                 if type(gs) is not tuple:
                     gs = (gs,)
+                if anomaly:
+                    from .anomaly import check_backward
+                    check_backward(f, g, gs)
             else:
                 gs = (None,) * len(ins)
             edges = slow.get(f) if slow else None

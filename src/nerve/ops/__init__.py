@@ -28,11 +28,13 @@ from .shape import (  # noqa: F401
     repeat, reshape, split, squeeze, stack, sum_to_size, swapaxes, to_device, transpose, unbind,
     unflatten, unsqueeze, view,
 )
-from . import einsum as _einsum_mod, layout, pointwise, scatter, sorting  # noqa: F401,E402
+from . import einsum as _m_einsum, layout as _m_layout, pointwise as _m_pointwise  # noqa: E402
+from . import scatter as _m_scatter, sorting as _m_sorting  # noqa: E402
 from .einsum import *  # noqa: F401,F403,E402
 from .layout import *  # noqa: F401,F403,E402
 from .pointwise import *  # noqa: F401,F403,E402
 from .scatter import *  # noqa: F401,F403,E402
 from .sorting import *  # noqa: F401,F403,E402
 
-EXTRA_MODULES = (pointwise, sorting, layout, scatter, _einsum_mod)
+# (aliases: a function may share its module's name, e.g. ``scatter``)
+EXTRA_MODULES = (_m_pointwise, _m_sorting, _m_layout, _m_scatter, _m_einsum)
