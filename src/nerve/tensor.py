@@ -864,47 +864,47 @@ class Tensor:
     def log_softmax(self, dim):
         return _ops.log_softmax(self, dim)
 
-    def sum(self, dim=None, keepdim=False, dtype=None):
-        return _ops.sum(self, dim, keepdim, dtype=dtype)
+    def sum(self, *args, **kwargs):
+        return _ops.sum(self, *args, **kwargs)
 
-    def mean(self, dim=None, keepdim=False):
-        return _ops.mean(self, dim, keepdim)
+    def mean(self, *args, **kwargs):
+        return _ops.mean(self, *args, **kwargs)
 
-    def prod(self, dim=None, keepdim=False):
-        return _ops.prod(self, dim, keepdim)
+    def prod(self, *args, **kwargs):
+        return _ops.prod(self, *args, **kwargs)
 
-    def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
-        return _ops.var(self, dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+    def var(self, *args, **kwargs):
+        return _ops.var(self, *args, **kwargs)
 
-    def std(self, dim=None, unbiased=None, keepdim=False, correction=None):
-        return _ops.std(self, dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+    def std(self, *args, **kwargs):
+        return _ops.std(self, *args, **kwargs)
 
-    def max(self, dim=None, keepdim=False):
-        return _ops.max(self, dim, keepdim)
+    def max(self, *args, **kwargs):
+        return _ops.max(self, *args, **kwargs)
 
-    def min(self, dim=None, keepdim=False):
-        return _ops.min(self, dim, keepdim)
+    def min(self, *args, **kwargs):
+        return _ops.min(self, *args, **kwargs)
 
-    def amax(self, dim=None, keepdim=False):
-        return _ops.amax(self, dim, keepdim)
+    def amax(self, *args, **kwargs):
+        return _ops.amax(self, *args, **kwargs)
 
-    def amin(self, dim=None, keepdim=False):
-        return _ops.amin(self, dim, keepdim)
+    def amin(self, *args, **kwargs):
+        return _ops.amin(self, *args, **kwargs)
 
-    def logsumexp(self, dim, keepdim=False):
-        return _ops.logsumexp(self, dim, keepdim)
+    def logsumexp(self, *args, **kwargs):
+        return _ops.logsumexp(self, *args, **kwargs)
 
-    def argmax(self, dim=None, keepdim=False):
-        return _ops.argmax(self, dim, keepdim)
+    def argmax(self, *args, **kwargs):
+        return _ops.argmax(self, *args, **kwargs)
 
-    def argmin(self, dim=None, keepdim=False):
-        return _ops.argmin(self, dim, keepdim)
+    def argmin(self, *args, **kwargs):
+        return _ops.argmin(self, *args, **kwargs)
 
-    def all(self, dim=None, keepdim=False):
-        return _ops.all(self, dim, keepdim)
+    def all(self, *args, **kwargs):
+        return _ops.all(self, *args, **kwargs)
 
-    def any(self, dim=None, keepdim=False):
-        return _ops.any(self, dim, keepdim)
+    def any(self, *args, **kwargs):
+        return _ops.any(self, *args, **kwargs)
 
     def cumsum(self, dim):
         return _ops.cumsum(self, dim)

@@ -13,6 +13,24 @@ from ._util import _make, const, masked_scale, norm_dim
 values_indices = collections.namedtuple("values_indices", ["values", "indices"])
 
 
+def numpy_aliases(fn):
+    """Accept NumPy's ``axis=`` and ``keepdims=`` for ``dim=`` and ``keepdim=``, as PyTorch does."""
+    def wrapper(x, *args, **kw):
+        if kw:
+            if "axis" in kw:
+                if "dim" in kw:
+                    raise TypeError(f"{fn.__name__}() got both dim= and its alias axis=")
+                kw["dim"] = kw.pop("axis")
+            if "keepdims" in kw:
+                kw["keepdim"] = kw.pop("keepdims")
+        return fn(x, *args, **kw)
+    wrapper.__name__ = fn.__name__
+    wrapper.__qualname__ = fn.__qualname__
+    wrapper.__doc__ = fn.__doc__
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+
 def _keep_shape(shape, axes):
     """The shape of a keepdim reduction of ``shape`` over ``axes`` (None = all)."""
     if axes is None:
@@ -157,6 +175,7 @@ def _axes(x, dim, name):
     return None if x._data.ndim == 0 else axes
 
 
+@numpy_aliases
 def sum(x, dim=None, keepdim=False, dtype=None):  # noqa: A001 - PyTorch name
     """Sum over ``dim`` (int, tuple or None for all)."""
     from .elementwise import cast
@@ -167,6 +186,7 @@ def sum(x, dim=None, keepdim=False, dtype=None):  # noqa: A001 - PyTorch name
     return Sum(_axes(x, dim, "sum"), keepdim)(x)
 
 
+@numpy_aliases
 def mean(x, dim=None, keepdim=False):
     if x._data.dtype.kind not in "fc":
         raise RuntimeError(
@@ -174,14 +194,17 @@ def mean(x, dim=None, keepdim=False):
     return Mean(_axes(x, dim, "mean"), keepdim)(x)
 
 
+@numpy_aliases
 def prod(x, dim=None, keepdim=False):
     return Prod(_axes(x, dim, "prod"), keepdim)(x)
 
 
+@numpy_aliases
 def amax(x, dim=None, keepdim=False):
     return Amax(_axes(x, dim, "amax"), keepdim, np.amax)(x)
 
 
+@numpy_aliases
 def amin(x, dim=None, keepdim=False):
     return Amax(_axes(x, dim, "amin"), keepdim, np.amin)(x)
 
@@ -208,31 +231,37 @@ def _max_min(x, dim, keepdim, fn, argfn, name):
     return values_indices(vals, _make(idx.astype(np.int64)))
 
 
+@numpy_aliases
 def max(x, dim=None, keepdim=False):  # noqa: A001
     """``max(x)`` -> tensor; ``max(x, dim)`` -> (values, indices); ``max(x, other)`` -> elementwise."""
     return _max_min(x, dim, keepdim, np.amax, np.argmax, "max")
 
 
+@numpy_aliases
 def min(x, dim=None, keepdim=False):  # noqa: A001
     return _max_min(x, dim, keepdim, np.amin, np.argmin, "min")
 
 
+@numpy_aliases
 def argmax(x, dim=None, keepdim=False):
     if dim is None:
         return _make(np.asarray(np.argmax(x._data), dtype=np.int64))
     return _make(np.argmax(x._data, axis=dim, keepdims=keepdim).astype(np.int64))
 
 
+@numpy_aliases
 def argmin(x, dim=None, keepdim=False):
     if dim is None:
         return _make(np.asarray(np.argmin(x._data), dtype=np.int64))
     return _make(np.argmin(x._data, axis=dim, keepdims=keepdim).astype(np.int64))
 
 
+@numpy_aliases
 def all(x, dim=None, keepdim=False):  # noqa: A001
     return _make(np.asarray(np.all(x._data, axis=dim, keepdims=keepdim)))
 
 
+@numpy_aliases
 def any(x, dim=None, keepdim=False):  # noqa: A001
     return _make(np.asarray(np.any(x._data, axis=dim, keepdims=keepdim)))
 
@@ -245,6 +274,7 @@ def _correction(unbiased, correction):
     return 1 if unbiased else 0
 
 
+@numpy_aliases
 def var(x, dim=None, unbiased=None, keepdim=False, correction=None):
     """Variance over ``dim``; ``correction=1`` (default) is Bessel's correction."""
     axes = _axes(x, dim, "var")
@@ -278,18 +308,22 @@ class SqrtZeroAtZero(Op):
         return where(const(zero), 0.0, g / (safe * 2.0))
 
 
+@numpy_aliases
 def std(x, dim=None, unbiased=None, keepdim=False, correction=None):
     return SqrtZeroAtZero()(var(x, dim, unbiased=unbiased, keepdim=keepdim, correction=correction))
 
 
+@numpy_aliases
 def std_mean(x, dim=None, unbiased=None, keepdim=False, correction=None):
     return std(x, dim, unbiased, keepdim, correction), mean(x, dim, keepdim)
 
 
+@numpy_aliases
 def var_mean(x, dim=None, unbiased=None, keepdim=False, correction=None):
     return var(x, dim, unbiased, keepdim, correction), mean(x, dim, keepdim)
 
 
+@numpy_aliases
 def logsumexp(x, dim, keepdim=False):
     """``log(sum(exp(x), dim))`` computed stably (shifted by the max)."""
     from .elementwise import exp, log
