@@ -51,6 +51,7 @@ class Tensor:
         self._data = _to_array(data, dtype, device)
         self.grad = None
         self._ctx = None
+        self._meta = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)

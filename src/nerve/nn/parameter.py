@@ -37,6 +37,7 @@ class Parameter(Tensor):
         self._data = arr
         self.grad = None
         self._ctx = None
+        self._meta = None            # set, so the engine's per-leaf hook lookup is a plain read
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
