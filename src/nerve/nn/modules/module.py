@@ -13,19 +13,32 @@ attribute read rather than a trip through ``__getattr__``. ``__setattr__`` and
 ``register_*``), not by editing ``_parameters`` directly. A name that is also
 a class attribute (a method, a property) is not mirrored, so it resolves
 exactly as in PyTorch.
+
+Hooks: ``register_forward_pre_hook`` / ``register_forward_hook`` /
+``register_full_backward_pre_hook`` / ``register_full_backward_hook`` (and the
+global ``register_module_*`` functions below) follow PyTorch. ``__call__`` tests
+one attribute, ``_has_hooks``, before going straight to ``forward``: it is set in
+the instance dict when a hook is registered (on ``Module`` itself for global
+hooks) and dropped by the slow path once the hooks are gone. Backward hooks work
+as PyTorch's ``BackwardHook``: the call's input and output tensors pass through
+identity nodes (``_HookGather`` + ``_HookPick``) whose backward runs the hooks.
 """
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import NamedTuple
 
 from ... import _backend as B
+from ...autograd.function import Op
 from ...autograd.grad_mode import _enabled
 from ...tensor import Tensor
+from ...utils.hooks import RemovableHandle
 from ..parameter import Parameter
 
-__all__ = ["Module", "RemovableHandle"]
+__all__ = ["Module", "RemovableHandle", "register_module_forward_pre_hook", "register_module_forward_hook",
+           "register_module_full_backward_pre_hook", "register_module_full_backward_hook"]
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -43,30 +56,259 @@ class _IncompatibleKeys(NamedTuple):
     __str__ = __repr__
 
 
-class RemovableHandle:
-    """Returned by ``register_forward_hook`` and friends; ``remove()`` unregisters the hook.
+# ------------------------------------------------------------------ global hooks
+# Hooks common to all modules (for debugging and profiling); they run before each module's own.
+_global_forward_pre_hooks = OrderedDict()
+_global_forward_hooks = OrderedDict()
+_global_forward_hooks_with_kwargs = OrderedDict()
+_global_forward_hooks_always_called = OrderedDict()
+_global_backward_pre_hooks = OrderedDict()
+_global_backward_hooks = OrderedDict()
 
-    Also a context manager: the hook is removed when the ``with`` block ends.
+
+def _any_global_hook():
+    return bool(_global_forward_pre_hooks or _global_forward_hooks or _global_backward_pre_hooks
+                or _global_backward_hooks)
+
+
+def register_module_forward_pre_hook(hook):
+    """Call ``hook(module, args)`` before the ``forward`` of every module (global; for debugging).
+
+    It runs before the module's own pre-hooks and may return new args as they do.
+    Returns a ``RemovableHandle``.
+    """
+    handle = RemovableHandle(_global_forward_pre_hooks)
+    _global_forward_pre_hooks[handle.id] = hook
+    Module._has_hooks = True
+    return handle
+
+
+def register_module_forward_hook(hook, *, with_kwargs=False, always_call=False):
+    """Call ``hook(module, args, output)`` after the ``forward`` of every module (global).
+
+    It runs before the module's own forward hooks and may return a new output.
+    Returns a ``RemovableHandle``.
+    """
+    handle = RemovableHandle(_global_forward_hooks, extra_dict=[_global_forward_hooks_with_kwargs,
+                                                                _global_forward_hooks_always_called])
+    _global_forward_hooks[handle.id] = hook
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs[handle.id] = True
+    if always_call:
+        _global_forward_hooks_always_called[handle.id] = True
+    Module._has_hooks = True
+    return handle
+
+
+def register_module_full_backward_pre_hook(hook):
+    """Call ``hook(module, grad_output)`` in the backward of every module (global).
+
+    It runs before the module's own backward pre-hooks. Returns a ``RemovableHandle``.
+    """
+    handle = RemovableHandle(_global_backward_pre_hooks)
+    _global_backward_pre_hooks[handle.id] = hook
+    Module._has_hooks = True
+    return handle
+
+
+def register_module_full_backward_hook(hook):
+    """Call ``hook(module, grad_input, grad_output)`` in the backward of every module (global).
+
+    It runs before the module's own backward hooks. Returns a ``RemovableHandle``.
+    """
+    handle = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[handle.id] = hook
+    Module._has_hooks = True
+    return handle
+
+
+# ---------------------------------------------------------------- backward hooks
+_NO_INPUT_GRAD_WARNING = (
+    "Full backward hook is firing when gradients are computed with respect to module outputs since "
+    "no inputs require gradients. See the documentation of Module.register_full_backward_hook for "
+    "more details.")
+
+
+class _HookGather(Op):
+    """Identity node over the tensors that one module call wrapped (its inputs, or its outputs).
+
+    Its output is a scalar token; each wrapped tensor is a ``_HookPick`` of the token
+    that passes one of the gathered values through unchanged. The picks hand their
+    gradients here, and the engine runs this node only after all of them (its gradient
+    is the sum of theirs), so the module's hooks see every gradient of the call at
+    once, as PyTorch's single ``BackwardHookFunction`` node gives them.
     """
 
-    _next_id = 0
+    saved = ()
 
-    def __init__(self, hooks, extra=None):
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-        self._hooks = hooks
-        self._extra = extra
+    def __init__(self, hook, is_output):
+        self.hook, self.is_output = hook, is_output
 
-    def remove(self):
-        self._hooks.pop(self.id, None)
-        if self._extra is not None:
-            self._extra.discard(self.id)
+    def forward(self, *arrays):
+        self.grads = [None] * len(arrays)
+        return B.np.zeros((), dtype=B.np.float32)
 
-    def __enter__(self):
-        return self
+    def backward(self, g):
+        grads = self.grads
+        self.grads = [None] * len(grads)       # ready for another backward (retain_graph)
+        if self.is_output:
+            return self.hook._output_backward(grads, self.inputs)
+        return self.hook._input_backward(grads, self.inputs)
 
-    def __exit__(self, *exc):
-        self.remove()
+    def name(self):
+        return "BackwardHookFunctionBackward"
+
+
+class _HookPick(Op):
+    """One wrapped tensor: value ``i`` of a ``_HookGather``, to which it hands its gradient."""
+
+    saved = ()
+
+    def __init__(self, gather, i, array):
+        self.gather, self.i, self.array = gather, i, array
+
+    def forward(self, token):
+        return self.array
+
+    def backward(self, g):
+        self.gather.grads[self.i] = g
+        return Tensor._make(B.np.zeros((), dtype=B.np.float32))
+
+    def name(self):
+        return "BackwardHookFunctionBackward"
+
+
+def _hook_name(hook):
+    return getattr(hook, "__name__", type(hook).__name__)
+
+
+def _check_grads(res, n, what, hook):
+    """A hook's replacement gradients as a tuple of length ``n`` (PyTorch's checks and words)."""
+    kind = "grad_input" if what == "Backward" else "grad_output"
+    if not isinstance(res, (tuple, list)):
+        raise RuntimeError(
+            f"{what} hook {_hook_name(hook)!r} must return None or a tuple of {n} {kind} "
+            f"(Tensor or None each), got {type(res).__name__}")
+    if len(res) != n:
+        raise RuntimeError(f"{what} hook returned an invalid number of {kind}, got {len(res)}, "
+                           f"but expected {n}")
+    return tuple(res)
+
+
+def _pass_on(grads, tensors, hooks):
+    """The gradients for ``tensors`` (the inputs of a hook node), checked against their shapes."""
+    out = []
+    for g, t in zip(grads, tensors):
+        if g is not None:
+            if not isinstance(g, Tensor):
+                raise RuntimeError(f"a module backward hook returned a {type(g).__name__} as a "
+                                   "gradient; expected a Tensor or None")
+            if tuple(g._data.shape) != tuple(t._data.shape):
+                raise RuntimeError(
+                    f"hook {', '.join(repr(_hook_name(h)) for h in hooks)} has changed the size of "
+                    f"value: it returned a gradient of shape {tuple(g._data.shape)} for a tensor of "
+                    f"shape {tuple(t._data.shape)}")
+            if t._ctx is None and not _enabled[0]:
+                # a leaf keeps this array as its .grad: it must not alias the gradient of another
+                # tensor (the picks may have been handed one array twice) or the caller's
+                g = Tensor._make(g._data.astype(t._data.dtype, copy=True))
+        out.append(g)
+    return tuple(out)
+
+
+class _BackwardHook:
+    """One module call's full backward hooks (PyTorch's ``torch.utils.hooks.BackwardHook``).
+
+    The call's positional tensor inputs and its output tensors (those that require
+    grad) are routed through one ``_HookGather`` identity node each. In backward the
+    output node runs first: it packs ``grad_output`` (``None`` for non-tensor outputs
+    and for outputs that got no gradient), runs the pre-hooks (which may replace it)
+    and keeps it. The input node runs once every gradient w.r.t. the inputs is known:
+    it packs ``grad_input`` (zeros for tensor inputs that got none, as PyTorch
+    materializes them; ``None`` for non-tensors) and runs the hooks, which may replace
+    it; the result flows on to the inputs.
+    """
+
+    def __init__(self, module, user_hooks, user_pre_hooks):
+        self.module, self.user_hooks, self.user_pre_hooks = module, user_hooks, user_pre_hooks
+        self.grad_outputs = None
+        self.n_inputs = self.n_outputs = -1
+        self.input_index = self.output_index = None     # positions routed through a node
+        self.input_others = None                         # position -> (shape, dtype, device)
+
+    def _wrap(self, values, is_output):
+        """Route the tensors of ``values`` that require grad through one gather node."""
+        if not _enabled[0]:
+            return values, None, None
+        idx, tensors, others = [], [], {}
+        for i, v in enumerate(values):
+            if isinstance(v, Tensor):
+                if v.requires_grad:
+                    idx.append(i)
+                    tensors.append(v)
+                else:
+                    others[i] = (v._data.shape, v._data.dtype, B.device_of(v._data))
+        if not tensors:
+            return values, None, None
+        gather = _HookGather(self, is_output)
+        token = gather(*tensors)
+        out = list(values)
+        for j, (i, t) in enumerate(zip(idx, tensors)):
+            out[i] = _HookPick(gather, j, t._data)(token)
+        out = tuple(out) if type(values) is tuple else type(values)(*out)
+        return out, idx, others
+
+    def setup_input_hook(self, args):
+        self.n_inputs = len(args)
+        args, self.input_index, self.input_others = self._wrap(args, False)
+        return args
+
+    def setup_output_hook(self, result):
+        single = not isinstance(result, tuple)
+        values = (result,) if single else result
+        self.n_outputs = len(values)
+        values, self.output_index, _ = self._wrap(values, True)
+        return values[0] if single else values
+
+    def _output_backward(self, grads, tensors):
+        packed = [None] * self.n_outputs
+        for i, g in zip(self.output_index, grads):
+            packed[i] = g
+        grad_outputs = tuple(packed)
+        for hook in self.user_pre_hooks:
+            res = hook(self.module, grad_outputs)
+            if res is not None:
+                grad_outputs = _check_grads(res, self.n_outputs, "Backward pre", hook)
+        self.grad_outputs = grad_outputs
+        if self.input_index is None:
+            # no input requires grad: the hooks run here, with no grad_input to give
+            warnings.warn(_NO_INPUT_GRAD_WARNING, stacklevel=2)
+            grad_inputs = (None,) * self.n_inputs
+            for hook in self.user_hooks:
+                res = hook(self.module, grad_inputs, grad_outputs)
+                if res is not None and not (isinstance(res, tuple) and all(r is None for r in res)):
+                    raise RuntimeError("Backward hook for Modules where no input requires gradient "
+                                       "should always return None or None for all gradients.")
+            self.grad_outputs = None
+        return _pass_on([grad_outputs[i] for i in self.output_index], tensors, self.user_pre_hooks)
+
+    def _input_backward(self, grads, tensors):
+        if self.grad_outputs is None:
+            # the gradient reached the inputs without passing through the outputs
+            return tuple(grads)
+        packed = [None] * self.n_inputs
+        for i, g, t in zip(self.input_index, grads, tensors):
+            packed[i] = g if g is not None else Tensor._make(B.array_module(B.device_of(t._data))
+                                                             .zeros_like(t._data))
+        for i, (shape, dtype, device) in self.input_others.items():
+            packed[i] = Tensor._make(B.array_module(device).zeros(shape, dtype))
+        res = tuple(packed)
+        for hook in self.user_hooks:
+            out = hook(self.module, res, self.grad_outputs)
+            if out is not None:
+                res = _check_grads(out, self.n_inputs, "Backward", hook)
+        self.grad_outputs = None
+        return _pass_on([res[i] for i in self.input_index], tensors, self.user_hooks)
 
 
 def _addindent(s, num_spaces):
@@ -126,76 +368,200 @@ class Module:
         d["_buffers"] = {}
         d["_non_persistent_buffers_set"] = set()
         d["_modules"] = {}
-        d["_forward_pre_hooks"] = {}
-        d["_forward_pre_hooks_with_kwargs"] = set()
-        d["_forward_hooks"] = {}
-        d["_forward_hooks_with_kwargs"] = set()
+        d["_forward_pre_hooks"] = OrderedDict()
+        d["_forward_pre_hooks_with_kwargs"] = OrderedDict()
+        d["_forward_hooks"] = OrderedDict()
+        d["_forward_hooks_with_kwargs"] = OrderedDict()
+        d["_forward_hooks_always_called"] = OrderedDict()
+        d["_backward_pre_hooks"] = OrderedDict()
+        d["_backward_hooks"] = OrderedDict()
 
     # ------------------------------------------------------------ calling
     def forward(self, *args, **kwargs):
         """The computation of the module; every subclass defines it."""
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
+    # True in the __dict__ of a module that has had hooks registered, and on the class while
+    # global hooks exist; it is cleared lazily (by the slow path) once the hooks are removed.
+    _has_hooks = False
+
     def __call__(self, *args, **kwargs):
-        # Hot path: two dict truth tests when no hooks are registered.
-        if self._forward_pre_hooks or self._forward_hooks:
+        # Hot path: one attribute test when no hooks are registered (an MLP calls this per layer).
+        if self._has_hooks:
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
     def _call_with_hooks(self, args, kwargs):
-        for hid, hook in list(self._forward_pre_hooks.items()):
-            if hid in self._forward_pre_hooks_with_kwargs:
-                res = hook(self, args, kwargs)
-                if res is not None:
-                    if not (isinstance(res, tuple) and len(res) == 2):
-                        raise RuntimeError(
-                            "a forward pre-hook registered with with_kwargs=True must return None or "
-                            f"a tuple (new_args, new_kwargs), got {type(res).__name__}")
-                    args, kwargs = res
-            else:
-                res = hook(self, args)
-                if res is not None:
-                    args = res if isinstance(res, tuple) else (res,)
-        out = self.forward(*args, **kwargs)
-        for hid, hook in list(self._forward_hooks.items()):
-            if hid in self._forward_hooks_with_kwargs:
-                res = hook(self, args, kwargs, out)
-            else:
-                res = hook(self, args, out)
-            if res is not None:
-                out = res
-        return out
+        """``__call__`` with hooks, in PyTorch's order: global then own forward pre-hooks,
+        backward-hook wrapping of the inputs, ``forward``, forward hooks, wrapping of the output."""
+        fpre, fhooks = self._forward_pre_hooks, self._forward_hooks
+        bpre, bhooks = self._backward_pre_hooks, self._backward_hooks
+        glob = _any_global_hook()
+        if not glob and Module._has_hooks:
+            Module._has_hooks = False
+        if not (fpre or fhooks or bpre or bhooks):
+            self.__dict__.pop("_has_hooks", None)
+            if not glob:
+                return self.forward(*args, **kwargs)
+        result = None
+        called = set()
+        try:
+            backward_pre_hooks = [*_global_backward_pre_hooks.values(), *bpre.values()]
+            full_backward_hooks = [*_global_backward_hooks.values(), *bhooks.values()]
+            if _global_forward_pre_hooks or fpre:
+                with_kwargs = self._forward_pre_hooks_with_kwargs
+                for hid, hook in (*_global_forward_pre_hooks.items(), *fpre.items()):
+                    if hid in with_kwargs:
+                        res = hook(self, args, kwargs)
+                        if res is not None:
+                            if not (isinstance(res, tuple) and len(res) == 2):
+                                raise RuntimeError(
+                                    "forward pre-hook must return None or a tuple of (new_args, "
+                                    f"new_kwargs), but got {res}.")
+                            args, kwargs = res
+                    else:
+                        res = hook(self, args)
+                        if res is not None:
+                            args = res if isinstance(res, tuple) else (res,)
+            bw_hook = None
+            if full_backward_hooks or backward_pre_hooks:
+                bw_hook = _BackwardHook(self, full_backward_hooks, backward_pre_hooks)
+                args = bw_hook.setup_input_hook(args)
+            result = self.forward(*args, **kwargs)
+            if _global_forward_hooks or fhooks:
+                with_kwargs, always = self._forward_hooks_with_kwargs, self._forward_hooks_always_called
+                for hid, hook in (*_global_forward_hooks.items(), *fhooks.items()):
+                    if hid in always or hid in _global_forward_hooks_always_called:
+                        called.add(hid)
+                    if hid in with_kwargs or hid in _global_forward_hooks_with_kwargs:
+                        res = hook(self, args, kwargs, result)
+                    else:
+                        res = hook(self, args, result)
+                    if res is not None:
+                        result = res
+            if bw_hook is not None:
+                if not isinstance(result, (Tensor, tuple)):
+                    warnings.warn("For backward hooks to be called, module output should be a Tensor or "
+                                  f"a tuple of Tensors but received {type(result)}", stacklevel=3)
+                result = bw_hook.setup_output_hook(result)
+            return result
+        except Exception:
+            # hooks registered with always_call=True run even when forward (or a hook) raised
+            self._run_always_called(args, kwargs, result, called)
+            raise
 
-    def _add_hook(self, hooks, with_kwargs_set, hook, prepend, with_kwargs):
-        handle = RemovableHandle(hooks, with_kwargs_set)
+    def _run_always_called(self, args, kwargs, result, called):
+        for hid, hook in _global_forward_hooks.items():
+            if hid in _global_forward_hooks_always_called and hid not in called:
+                try:
+                    res = hook(self, args, result)
+                    if res is not None:
+                        result = res
+                except Exception as e:  # noqa: BLE001 - the forward error is the one re-raised
+                    warnings.warn("global module forward hook with ``always_call=True`` raised an "
+                                  f"exception that was silenced as another error was raised in "
+                                  f"forward: {e}", stacklevel=3)
+        for hid, hook in self._forward_hooks.items():
+            if hid in self._forward_hooks_always_called and hid not in called:
+                try:
+                    if hid in self._forward_hooks_with_kwargs:
+                        res = hook(self, args, kwargs, result)
+                    else:
+                        res = hook(self, args, result)
+                    if res is not None:
+                        result = res
+                except Exception as e:  # noqa: BLE001
+                    warnings.warn("module forward hook with ``always_call=True`` raised an exception "
+                                  f"that was silenced as another error was raised in forward: {e}",
+                                  stacklevel=3)
+
+    def _add_hook(self, hooks, hook, prepend, extra=None):
+        handle = RemovableHandle(hooks, extra_dict=extra)
+        hooks[handle.id] = hook
         if prepend:
-            items = list(hooks.items())
-            hooks.clear()
-            hooks[handle.id] = hook
-            hooks.update(items)
-        else:
-            hooks[handle.id] = hook
-        if with_kwargs:
-            with_kwargs_set.add(handle.id)
+            hooks.move_to_end(handle.id, last=False)
+        self.__dict__["_has_hooks"] = True
         return handle
 
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
         """Call ``hook(module, args)`` before each ``forward``; it may return new args.
 
-        With ``with_kwargs=True`` the hook is ``hook(module, args, kwargs)`` and may return
-        ``(args, kwargs)``. Returns a handle whose ``remove()`` unregisters the hook.
-        """
-        return self._add_hook(self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs,
-                              hook, prepend, with_kwargs)
+        ``args`` holds the positional arguments only (keyword arguments go to ``forward``
+        untouched). The hook returns ``None`` or the new args: a tuple, or a single value
+        that is wrapped into one.
 
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
+        Args:
+            hook: the callable.
+            prepend: run it before the hooks already registered (default: after).
+            with_kwargs: call ``hook(module, args, kwargs)`` instead; it returns ``None``
+                or ``(new_args, new_kwargs)``.
+
+        Returns:
+            a ``nerve.utils.hooks.RemovableHandle``; its ``remove()`` unregisters the hook.
+
+        Example:
+            >>> h = layer.register_forward_pre_hook(lambda m, args: (args[0] * 2,))
+            >>> h.remove()
+        """
+        handle = self._add_hook(self._forward_pre_hooks, hook, prepend, self._forward_pre_hooks_with_kwargs)
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs[handle.id] = True
+        return handle
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
         """Call ``hook(module, args, output)`` after each ``forward``; it may return a new output.
 
-        With ``with_kwargs=True`` the hook is ``hook(module, args, kwargs, output)``.
-        Returns a handle whose ``remove()`` unregisters the hook.
+        Args:
+            hook: the callable; returns ``None`` or the output to use instead.
+            prepend: run it before the hooks already registered (default: after).
+            with_kwargs: call ``hook(module, args, kwargs, output)`` instead.
+            always_call: also run it when ``forward`` raises (with ``output=None``).
+
+        Returns:
+            a ``nerve.utils.hooks.RemovableHandle``; its ``remove()`` unregisters the hook.
+
+        Example:
+            >>> feats = {}
+            >>> h = model[0].register_forward_hook(lambda m, args, out: feats.update(fc1=out))
         """
-        return self._add_hook(self._forward_hooks, self._forward_hooks_with_kwargs,
-                              hook, prepend, with_kwargs)
+        handle = self._add_hook(self._forward_hooks, hook, prepend,
+                                [self._forward_hooks_with_kwargs, self._forward_hooks_always_called])
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[handle.id] = True
+        if always_call:
+            self._forward_hooks_always_called[handle.id] = True
+        return handle
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """Call ``hook(module, grad_output)`` when the gradients w.r.t. the module's outputs are known.
+
+        ``grad_output`` is a tuple with one entry per output (``None`` for non-tensor outputs
+        and outputs that got no gradient). The hook returns ``None`` or a new tuple that
+        replaces it in the rest of the backward pass (and in ``register_full_backward_hook``).
+        ``forward`` receives, and the caller gets back, new tensors that share the data of
+        the module's inputs and outputs (the nodes that call the hooks).
+
+        Example:
+            >>> h = layer.register_full_backward_pre_hook(lambda m, go: (go[0] * 0.5,))
+        """
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """Call ``hook(module, grad_input, grad_output)`` once the gradients w.r.t. the inputs are known.
+
+        ``grad_input`` has one entry per positional argument of the call: the gradient w.r.t.
+        each tensor argument (zeros for a tensor that got none, as PyTorch gives), ``None``
+        for non-tensor arguments. ``grad_output`` is as for ``register_full_backward_pre_hook``.
+        The hook returns ``None`` or a new ``grad_input`` tuple, which is what flows on to
+        the inputs (parameter gradients inside the module are not affected). When no input
+        requires grad the hook runs with ``grad_input`` all ``None`` and a warning, as in
+        PyTorch. Keyword arguments are never part of ``grad_input``.
+
+        Example:
+            >>> grads = []
+            >>> h = model[2].register_full_backward_hook(lambda m, gi, go: grads.append(go[0]))
+        """
+        return self._add_hook(self._backward_hooks, hook, prepend)
 
     # ------------------------------------------------------- registration
     def _mirror(self, name, value):
@@ -463,9 +829,28 @@ class Module:
         """The buffer at dotted path ``target``."""
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
+        if not hasattr(mod, name):
+            raise AttributeError(f"{mod._get_name()} has no attribute `{name}`")
         if name not in mod._buffers:
-            raise AttributeError(f"`{name}` is not a buffer of {mod._get_name()}")
+            raise AttributeError(f"`{name}` is not a buffer")
         return mod._buffers[name]
+
+    def set_submodule(self, target, module, strict=False):
+        """Put ``module`` at dotted path ``target``, replacing the submodule there (or adding it).
+
+        With ``strict=True`` the submodule must already exist.
+        """
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
 
     def apply(self, fn):
         """Call ``fn(m)`` on every descendant, then on this module; returns ``self``.
@@ -499,15 +884,21 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none=True):
-        """Reset the gradients of all parameters: to ``None`` (default) or to zeros in place."""
+        """Reset the gradients of all parameters: to ``None`` (default) or to zeros in place.
+
+        With ``set_to_none=False`` each ``.grad`` tensor is kept (detached from any graph
+        that ``create_graph=True`` recorded) and filled with zeros.
+        """
         for p in self.parameters():
             g = p.grad
             if g is None:
                 continue
             if set_to_none:
                 p.grad = None
-            elif g._ctx is not None or g.requires_grad:
-                p.grad = Tensor._make(B.array_module(p.device).zeros_like(g._data))
+                continue
+            g.detach_()
+            if isinstance(g._data, B.np.generic):       # a 0-d result NumPy gave as a scalar
+                g._data = B.np.zeros_like(g._data)
             else:
                 g._data[...] = 0
 
@@ -551,8 +942,8 @@ class Module:
         if dtype is not None:
             dtype = B.to_dtype(dtype)
             if dtype.kind not in "fc":
-                raise TypeError(
-                    f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
+                raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but got "
+                                f"desired dtype={dtype}")
         if device is not None:
             device = B.as_device(device)
 
@@ -573,21 +964,38 @@ class Module:
         """Move every parameter and buffer to the GPU (in place; needs CuPy)."""
         return self.to("cuda" if device is None else f"cuda:{int(device)}")
 
+    def _cast_floating(self, dtype):
+        return self._apply(lambda a: a.astype(dtype) if a.dtype.kind == "f" and a.dtype != dtype else a)
+
     def float(self):
-        """Cast floating parameters and buffers to float32 (in place)."""
-        return self.to(B.float32)
+        """Cast floating-point parameters and buffers to float32 (in place; others stay)."""
+        return self._cast_floating(B.float32)
 
     def double(self):
-        """Cast floating parameters and buffers to float64 (in place)."""
-        return self.to(B.float64)
+        """Cast floating-point parameters and buffers to float64 (in place; others stay)."""
+        return self._cast_floating(B.float64)
 
     def half(self):
-        """Cast floating parameters and buffers to float16 (in place)."""
-        return self.to(B.float16)
+        """Cast floating-point parameters and buffers to float16 (in place; others stay)."""
+        return self._cast_floating(B.float16)
 
     def type(self, dst_type):
-        """Cast floating parameters and buffers to ``dst_type`` (in place)."""
-        return self.to(dst_type)
+        """Cast *all* parameters and buffers to ``dst_type``, integer ones included (in place).
+
+        As in PyTorch; use ``to(dtype)`` to cast only the floating-point ones. ``dst_type`` is
+        a dtype, a legacy type (``nerve.DoubleTensor``) or its name (``'torch.DoubleTensor'``).
+        """
+        dtype = getattr(dst_type, "dtype", None)          # a legacy type class
+        if not isinstance(dtype, B.np.dtype):
+            dtype = None
+            if isinstance(dst_type, str) and dst_type.endswith("Tensor"):
+                try:
+                    from ..._tensor_types import _TYPE_NAMES
+                    dtype = _TYPE_NAMES.get(dst_type.rpartition(".")[2])
+                except ImportError:
+                    pass
+        dtype = B.to_dtype(dst_type if dtype is None else dtype)
+        return self._apply(lambda a: a.astype(dtype) if a.dtype != dtype else a)
 
     # --------------------------------------------------------- state dict
     def _save_to_state_dict(self, destination, prefix, keep_vars):
@@ -614,6 +1022,9 @@ class Module:
         """
         if destination is None:
             destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = {"version": self._version}
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, m in self._modules.items():
             if m is not None:
