@@ -1,5 +1,6 @@
 """Tests for nerve.serialization (nerve.save / nerve.load on safetensors)."""
 import collections
+import io
 import json
 import math
 import os
@@ -224,10 +225,166 @@ def test_unsupported_inputs_raise_and_leave_nothing(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_map_location_other_than_cpu_is_rejected(tmp_path):
+def _cuda_available():
+    import nerve
+    return nerve.cuda.is_available()
+
+
+@pytest.mark.skipif(_cuda_available(), reason="a CUDA device is available here")
+def test_map_location_cuda_without_a_gpu_raises_like_torch(tmp_path):
     save({"x": 1}, tmp_path / "c")
+    for where in ("cuda", "cuda:0", {"cpu": "cuda:0"}):
+        with pytest.raises(RuntimeError, match="CUDA device.*map_location='cpu'"):
+            load(tmp_path / "c", map_location=where)
+
+
+def test_map_location_forms_torch_accepts(tmp_path):
+    import nerve
+    Tensor = _Tensor()
+    obj = {"w": Tensor(_arr("float32", (2, 3)), requires_grad=True), "n": 3}
+    save(obj, tmp_path / "c")
+    seen = []
+
+    def keep(storage, location):  # torch's idiom: lambda storage, loc: storage
+        seen.append(location)
+        return storage
+
+    for where in (None, "cpu", nerve.device("cpu"), {"cpu": "cpu"}, {"cuda:0": "cpu"}, keep, lambda s, loc: None):
+        out = load(tmp_path / "c", map_location=where)
+        assert_same(obj, out)
+        assert out["w"].device == nerve.device("cpu") and out["w"].requires_grad is True
+    assert seen == ["cpu"]
+    doubled = load(tmp_path / "c", map_location=lambda t, loc: t * 2)
+    np.testing.assert_array_equal(doubled["w"].detach().numpy(), 2 * obj["w"].detach().numpy())
     with pytest.raises(ValueError, match="map_location"):
-        load(tmp_path / "c", map_location="cuda")
+        load(tmp_path / "c", map_location="tpu")
+
+
+def test_weights_only_mmap_and_torch_keywords_are_accepted(tmp_path):
+    obj = {"a": _arr("float32", (3,)), "b": [1, 2.5, "x"]}
+    save(obj, tmp_path / "c", pickle_protocol=4, _use_new_zipfile_serialization=True)
+    for kw in ({"weights_only": True}, {"weights_only": False}, {"weights_only": None}, {"mmap": True},
+               {"mmap": False, "weights_only": True, "map_location": "cpu"}):
+        assert_same(obj, load(tmp_path / "c", **kw))
+    buf = io.BytesIO((tmp_path / "c").read_bytes())
+    with pytest.raises(ValueError, match="mmap"):  # torch: mmap needs a path
+        load(buf, mmap=True)
+
+
+# ----------------------------------------------------------------------------- file objects
+
+def test_bytesio_round_trip_with_nested_data():
+    Tensor = _Tensor()
+    obj = {
+        "model": {"fc.weight": Tensor(_arr("float32", (4, 3)), requires_grad=True), "fc.bias": _arr("float64", (4,))},
+        "opt": {"state": {0: {"step": np.int64(3)}}, "groups": [{"lr": 1e-3, "betas": (0.9, 0.999)}]},
+        "epoch": 5, "done": False, "name": "run", "none": None, "z": 1 - 2.5j, 7: (1, [2, None]),
+    }
+    buf = io.BytesIO()
+    save(obj, buf)
+    assert buf.tell() == len(buf.getvalue()) > 0
+    buf.seek(0)
+    out = load(buf)
+    assert_same(obj, out)
+    assert type(out["z"]) is complex and out["z"] == 1 - 2.5j
+    assert out["model"]["fc.weight"].requires_grad is True
+    assert load(io.BytesIO(buf.getvalue())) is not None  # a fresh stream over the same bytes
+
+
+def test_file_object_bytes_and_path_files_are_the_same_format(tmp_path):
+    obj = {"w": _arr("float32", (5,)), "k": [1, 2]}
+    save(obj, tmp_path / "p")
+    buf = io.BytesIO()
+    save(obj, buf)
+    (tmp_path / "q").write_bytes(buf.getvalue())
+    assert_same(obj, load(tmp_path / "q"))                              # stream bytes -> path load
+    assert_same(obj, load(io.BytesIO((tmp_path / "p").read_bytes())))   # path file -> stream load
+    with safe_open(tmp_path / "q", framework="np") as fh:
+        assert fh.metadata()["format"] == "nerve" and list(fh.keys()) == ["w"]
+
+
+def test_open_file_objects_wb_rb(tmp_path):
+    obj = {"a": _arr("int16", (2, 2)), "s": "x"}
+    with open(tmp_path / "f.safetensors", "wb") as fh:
+        save(obj, fh)
+        assert not fh.closed  # the caller's file stays open
+    with open(tmp_path / "f.safetensors", "rb") as fh:
+        assert_same(obj, load(fh))
+    assert_same(obj, load(tmp_path / "f.safetensors"))  # and it is an ordinary checkpoint file
+
+
+def test_several_checkpoints_in_one_stream():
+    first, second = {"step": 1, "w": _arr("float32", (3,))}, {"step": 2, "w": _arr("float32", (2,), 5)}
+    buf = io.BytesIO()
+    save(first, buf)
+    save(second, buf)
+    buf.seek(0)
+    assert_same(first, load(buf))
+    assert_same(second, load(buf))
+    assert buf.read() == b""
+
+
+def test_file_object_at_an_offset_and_foreign_bytes():
+    from safetensors.numpy import save as st_save
+    Tensor = _Tensor()
+    buf = io.BytesIO(b"HEADER" + st_save({"x": np.arange(3, dtype=np.int32)}))
+    buf.seek(6)
+    out = load(buf)
+    assert set(out) == {"x"} and type(out["x"]) is Tensor
+    np.testing.assert_array_equal(out["x"].numpy(), np.arange(3, dtype=np.int32))
+    assert out["x"].numpy().flags.writeable
+
+
+def test_bfloat16_from_a_file_object():
+    torch = pytest.importorskip("torch")
+    from safetensors.torch import save as torch_save
+    bf = torch.randn(3, 4).to(torch.bfloat16)
+    got = load(io.BytesIO(torch_save({"bf": bf, "f": torch.ones(2)})))
+    assert np.asarray(got["bf"]._data).dtype == np.float32
+    np.testing.assert_array_equal(got["bf"].numpy(), bf.float().numpy())
+
+
+def test_bad_file_objects(tmp_path):
+    good = io.BytesIO()
+    save({"w": np.ones(4)}, good)
+    data = good.getvalue()
+    for cut in (0, 5, 9, len(data) // 2, len(data) - 1):
+        with pytest.raises(CheckpointError, match="truncated or corrupted"):
+            load(io.BytesIO(data[:cut]))
+    with pytest.raises(CheckpointError, match="not a valid safetensors"):
+        load(io.BytesIO(np.random.default_rng(0).bytes(256)))
+    with open(tmp_path / "t.txt", "w") as fh:
+        with pytest.raises(TypeError, match="binary"):
+            save({"x": 1}, fh)
+    (tmp_path / "t.txt").write_text("hello")
+    with open(tmp_path / "t.txt") as fh:
+        with pytest.raises(TypeError, match="binary"):
+            load(fh)
+    with pytest.raises(TypeError, match="file object"):
+        load(12)
+    with pytest.raises(TypeError, match="file object"):
+        save({}, object())
+
+
+def test_failed_encode_writes_nothing_to_the_file_object():
+    buf = io.BytesIO()
+    with pytest.raises(TypeError):
+        save({"ok": 1, "bad": object()}, buf)
+    assert buf.getvalue() == b""
+
+
+def test_complex_dtype_and_device_values(tmp_path):
+    import nerve
+    obj = {"c": [complex(1, -0.0), complex(math.inf, math.nan), 0j], "dt": [nerve.float32, nerve.int64, nerve.bool],
+           "dev": nerve.device("cpu"), "gpu": nerve.device("cuda:1"), nerve.device("cpu"): "key"}
+    out = roundtrip(obj, tmp_path)
+    assert out["dt"] == [nerve.float32, nerve.int64, nerve.bool] and all(isinstance(d, np.dtype) for d in out["dt"])
+    assert out["dev"] == nerve.device("cpu") and str(out["gpu"]) == "cuda:1"
+    assert out[nerve.device("cpu")] == "key"
+    c = out["c"]
+    assert all(type(x) is complex for x in c)
+    assert c[0] == complex(1, -0.0) and math.copysign(1, c[0].imag) == -1
+    assert math.isinf(c[1].real) and math.isnan(c[1].imag) and c[2] == 0j
 
 
 # ----------------------------------------------------------------------------- atomicity / file handling

@@ -23,6 +23,7 @@ from .creation import (  # noqa: F401
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, normal, ones,
     ones_like, rand, rand_like, randint, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
+from .creation import empty_strided, logspace, randint_like  # noqa: F401
 from .ops import (  # noqa: F401
     abs, add, all, amax, amin, any, argmax, argmin, broadcast_to, cat, ceil, chunk, clamp, clip, clone,
     concat, concatenate, cos, cumsum, div, divide, eq, equal, erf, exp, expand, flatten, flip, floor,
@@ -45,6 +46,15 @@ from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set
 from . import autograd  # noqa: F401
 from .serialization import load, save  # noqa: F401
 from . import nn, optim, utils  # noqa: F401,E402
+from ._dtypes import (  # noqa: F401,E402,A001  (nerve.int is int32, as torch.int)
+    bfloat16, cdouble, cfloat, complex64, complex128, finfo, iinfo, int, is_complex, is_floating_point, short,
+)
+from ._tensor_types import (  # noqa: F401,E402
+    BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor,
+    ShortTensor,
+)
+from ._tensor_str import get_printoptions, set_printoptions  # noqa: F401,E402
+from . import accelerator, backends, cuda, onnx  # noqa: F401,E402
 
 
 def __getattr__(name):

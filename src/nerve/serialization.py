@@ -9,7 +9,8 @@ file's metadata under ``"structure"``, next to ``"format": "nerve"`` and
 ``"nerve_version": "1"``, so that types round-trip exactly: int keys stay
 int, tuples stay tuples, floats keep every bit (including inf and nan).
 
-No pickle is used and loading never executes code.  A safetensors file
+``f`` is a path (written atomically) or a binary file object (``io.BytesIO``,
+``open(path, "wb")``).  No pickle is used and loading never executes code.  A safetensors file
 written by another tool (no nerve metadata, e.g. ``safetensors.torch.save_file``)
 loads as a flat ``dict`` of name -> ``Tensor``.
 
@@ -19,6 +20,7 @@ Layout of the structure JSON (one node per value)::
     {"t": "bool", "v": true}           bool
     {"t": "int", "v": 3}               int
     {"t": "float", "v": "0.1"}         float (repr, so exact; "inf", "nan" too)
+    {"t": "complex", "v": ["1.0", "-2.5"]}         complex (real, imag as float reprs)
     {"t": "str", "v": "adam"}          str
     {"t": "list", "v": [node, ...]}    list
     {"t": "tuple", "v": [node, ...]}   tuple
@@ -26,6 +28,8 @@ Layout of the structure JSON (one node per value)::
     {"t": "tensor", "k": "model.w", "rg": false}   Tensor (requires_grad kept)
     {"t": "ndarray", "k": "stats.mean"}            numpy.ndarray
     {"t": "npscalar", "k": "optimizer.step"}       NumPy scalar (np.float32(1) ...)
+    {"t": "dtype", "v": "float32"}                 a dtype (``nerve.float32`` is ``np.dtype``)
+    {"t": "device", "v": "cuda:0"}                 ``nerve.device``
 
 The same Tensor/array object reached twice (tied weights) is stored once and
 restored as one shared object.
@@ -34,6 +38,7 @@ from __future__ import annotations
 
 import collections
 import errno
+import io
 import json
 import os
 import struct
@@ -67,13 +72,28 @@ class _CoreError(Exception):
 
 # ----------------------------------------------------------------------------- helpers
 
-def _fspath(f, what: str) -> str:
+def _fspath(f, what: str):
+    """The path in ``f`` (str), or None when ``f`` is a binary file object."""
     if isinstance(f, (str, os.PathLike)):
         path = os.fspath(f)
         if isinstance(path, bytes):
             path = os.fsdecode(path)
         return path
-    raise TypeError(f"nerve.{what} expects a file path (str or os.PathLike), got {type(f).__name__}")
+    method = "write" if what == "save" else "read"
+    if callable(getattr(f, method, None)):
+        if isinstance(f, io.TextIOBase):
+            mode = "'wb'" if what == "save" else "'rb'"
+            raise TypeError(f"nerve.{what} needs a binary file object (open it with mode {mode} or use "
+                            f"io.BytesIO), got a text file {type(f).__name__}")
+        return None
+    raise TypeError(f"nerve.{what} expects a file path (str or os.PathLike) or a binary file object with "
+                    f"a .{method}() method, got {type(f).__name__}")
+
+
+def _file_name(f) -> str:
+    """How error messages name a file object: its ``.name`` when it has one."""
+    name = getattr(f, "name", None)
+    return str(name) if isinstance(name, (str, bytes, os.PathLike)) else f"<{type(f).__name__}>"
 
 
 def _tensor_class():
@@ -163,8 +183,16 @@ class _Encoder:
             return {"t": "int", "v": int(obj)}
         if isinstance(obj, float):
             return {"t": "float", "v": _encode_float(obj)}
+        if isinstance(obj, complex):
+            return {"t": "complex", "v": [_encode_float(obj.real), _encode_float(obj.imag)]}
         if isinstance(obj, str):
             return {"t": "str", "v": str(obj)}
+        if isinstance(obj, np.dtype):
+            if obj not in _SUPPORTED_DTYPES and obj.kind != "c":
+                raise TypeError(f"cannot save dtype {obj} at {'.'.join(path) or '<root>'!r}")
+            return {"t": "dtype", "v": obj.name}
+        if self._device_cls is not None and isinstance(obj, self._device_cls):
+            return {"t": "device", "v": str(obj)}
         if isinstance(obj, (dict, list, tuple)):
             if id(obj) in self._active:
                 raise ValueError(f"cannot save: reference cycle at {'.'.join(path) or '<root>'!r}")
@@ -183,7 +211,7 @@ class _Encoder:
         raise TypeError(
             f"cannot save object of type {type(obj).__module__}.{type(obj).__qualname__} "
             f"at {'.'.join(path) or '<root>'!r}: supported are Tensor, numpy arrays and scalars, "
-            "dict, list, tuple, int, float, bool, str and None")
+            "dtype, device, dict, list, tuple, int, float, complex, bool, str and None")
 
     def encode_key(self, k, path) -> dict:
         """Dict keys: str, int, bool, float, None, or tuples of those (no arrays)."""
@@ -202,6 +230,8 @@ def _encode(obj):
         enc._tensor_cls = _tensor_class()
     except ImportError:  # core not importable: only numpy leaves can occur
         enc._tensor_cls = None
+    from ._backend import Device  # noqa: PLC0415
+    enc._device_cls = Device
     try:
         structure = enc.encode(obj, [])
     except RecursionError:
@@ -212,9 +242,10 @@ def _encode(obj):
 # ----------------------------------------------------------------------------- decoding
 
 class _Decoder:
-    def __init__(self, arrays: dict, path: str):
+    def __init__(self, arrays: dict, path: str, place=None):
         self.arrays = arrays
         self.path = path
+        self.place = place  # map_location applied to each restored Tensor (None: stay on the CPU)
         self._memo: dict[str, object] = {}
 
     def _array(self, node) -> np.ndarray:
@@ -244,8 +275,16 @@ class _Decoder:
             return v
         if t == "float":
             return _decode_float(node["v"])
+        if t == "complex":
+            re, im = _check(node["v"], list)
+            return complex(_decode_float(re), _decode_float(im))
         if t == "str":
             return _check(node["v"], str)
+        if t == "dtype":
+            return np.dtype(_check(node["v"], str))
+        if t == "device":
+            from ._backend import Device  # noqa: PLC0415
+            return Device(_check(node["v"], str))
         if t in ("list", "tuple"):
             items = [self.decode(x) for x in _check(node["v"], list)]
             return tuple(items) if t == "tuple" else items
@@ -261,7 +300,8 @@ class _Decoder:
 
             def tensor(a):
                 try:
-                    return _make_tensor(a, rg)
+                    t = _make_tensor(a, rg)
+                    return t if self.place is None else self.place(t)
                 except Exception as e:
                     raise _CoreError() from e
             return self._cached(node, tensor)
@@ -402,27 +442,130 @@ def _read_file(path: str):
     return metadata, arrays
 
 
+# safetensors dtype names -> NumPy dtypes (little-endian, as the format stores them)
+_ST_DTYPES = {
+    "F16": "<f2", "F32": "<f4", "F64": "<f8", "I8": "i1", "I16": "<i2", "I32": "<i4", "I64": "<i8",
+    "U8": "u1", "U16": "<u2", "U32": "<u4", "U64": "<u8", "BOOL": "?",
+}
+
+
+def _read_stream(f) -> bytes:
+    """Read one safetensors blob from a file object, leaving it positioned just after it.
+
+    The blob is 8 bytes of header length, the JSON header, then the data; its
+    size comes from the header, so several checkpoints can follow each other in
+    one stream. A header that does not parse makes us read to the end and let
+    the safetensors parser report the damage.
+    """
+    head = f.read(8)
+    if not isinstance(head, (bytes, bytearray, memoryview)):
+        raise TypeError(f"nerve.load needs a binary file object (mode 'rb'), got {type(f).__name__} "
+                        f"whose read() returns {type(head).__name__}")
+    head = bytes(head)
+    if len(head) < 8:
+        return head
+    (n,) = struct.unpack("<Q", head)
+    header = f.read(min(n, 1 << 30))
+    try:
+        info = json.loads(header)
+        size = max((int(v["data_offsets"][1]) for k, v in info.items() if k != "__metadata__"), default=0)
+    except Exception:  # damaged header: take everything, the parser below names the problem
+        return head + header + f.read()
+    return head + header + f.read(size)
+
+
+def _read_bytes(buf: bytes, where: str):
+    """Return (metadata dict, {name: ndarray}) from an in-memory safetensors blob."""
+    from safetensors import SafetensorError, deserialize  # noqa: PLC0415
+    try:
+        entries = deserialize(buf)
+        (n,) = struct.unpack("<Q", buf[:8])
+        metadata = json.loads(buf[8:8 + n]).get("__metadata__") or {}
+    except (SafetensorError, struct.error, ValueError, AttributeError) as e:
+        raise CheckpointError(
+            f"cannot load {where}: not a valid safetensors file - truncated or corrupted "
+            f"({len(buf)} bytes; {e})") from None
+    arrays = {}
+    for name, entry in entries:
+        dtype, shape, data = entry["dtype"], entry["shape"], entry["data"]
+        if dtype == "BF16":  # NumPy has no bfloat16: widen exactly to float32
+            bits = np.frombuffer(data, dtype="<u2").astype(np.uint32) << 16
+            arrays[name] = bits.view(np.float32).reshape(shape)
+        elif dtype in _ST_DTYPES:
+            arrays[name] = np.frombuffer(data, dtype=_ST_DTYPES[dtype]).reshape(shape)
+        else:
+            raise CheckpointError(f"cannot load {where}: tensor {name!r} has dtype {dtype}, "
+                                  "which NumPy cannot represent")
+    return metadata, arrays
+
+
+def _placer(map_location):
+    """A function Tensor -> Tensor applying ``map_location`` the way ``torch.load`` reads it.
+
+    Everything is saved from (and read onto) the CPU, so the "saved location" is
+    always ``'cpu'``: a str/device moves there, a dict maps ``'cpu'`` to a target,
+    a callable is called as ``fn(tensor, 'cpu')`` and its result is used unless
+    it returns None.
+    """
+    if map_location is None:
+        return None
+    if callable(map_location) and not isinstance(map_location, (str, dict)):
+        def call(t):
+            out = map_location(t, "cpu")
+            return t if out is None else out
+        return call
+    if isinstance(map_location, dict):
+        target = map_location.get("cpu", "cpu")
+    else:
+        target = map_location
+    from ._backend import as_device  # noqa: PLC0415
+    try:
+        device = as_device(target)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"nerve.load: map_location={map_location!r} is not a device, a dict of "
+                         f"devices or a callable ({e})") from None
+    if device.type == "cpu":
+        return None
+    from . import cuda  # noqa: PLC0415
+    if not cuda.is_available():
+        raise RuntimeError(
+            f"Attempting to deserialize object on a CUDA device ({device}) but nerve.cuda.is_available() is "
+            "False. If you are running on a CPU-only machine, please use nerve.load with "
+            "map_location='cpu' to map your tensors to the CPU.")
+    return lambda t: t.to(device)
+
+
 # ----------------------------------------------------------------------------- public API
 
-def save(obj, f) -> None:
-    """Save tensors, arrays and plain Python data to one safetensors checkpoint file.
+def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False) -> None:
+    """Save tensors, arrays and plain Python data to one safetensors checkpoint.
 
-    The write is atomic: the data goes to a temporary file in the same
-    directory, is fsync'ed, then renamed onto ``f``; on any error ``f`` is
+    To a path the write is atomic: the data goes to a temporary file in the
+    same directory, is fsync'ed, then renamed onto ``f``; on any error ``f`` is
     left as it was and the temporary file is removed.  The directory must
-    already exist.
+    already exist.  To a binary file object the bytes are written at its
+    current position (it is not closed; several checkpoints may follow each
+    other in one stream).
 
     Args:
         obj: a state_dict (str -> Tensor) or any nesting of dict (str/int
-            keys), list, tuple, Tensor, numpy array/scalar, int, float, bool,
-            str and None.  Array dtypes: float16/32/64, int8/16/32/64,
-            uint8/16/32/64, bool.
-        f: destination path (str or os.PathLike).
+            keys), list, tuple, Tensor, numpy array/scalar, int, float,
+            complex, bool, str, None, dtype and device.  Array dtypes:
+            float16/32/64, int8/16/32/64, uint8/16/32/64, bool.
+        f: destination path (str or os.PathLike) or a binary file object
+            (``io.BytesIO``, ``open(path, "wb")``).
+        pickle_module, pickle_protocol, _use_new_zipfile_serialization,
+        _disable_byteorder_record: accepted for ``torch.save`` compatibility
+            and ignored (nerve never pickles).
 
     Example:
         >>> nerve.save({"model": model.state_dict(), "epoch": 5}, "ckpt.safetensors")
         >>> nerve.load("ckpt.safetensors")["epoch"]
         5
+        >>> buf = io.BytesIO(); nerve.save({"w": nerve.ones(2)}, buf); buf.seek(0)
+        >>> nerve.load(buf)["w"]
+        tensor([1., 1.])
     """
     path = _fspath(f, "save")
     tensors, structure = _encode(obj)
@@ -431,10 +574,17 @@ def save(obj, f) -> None:
         "nerve_version": FORMAT_VERSION,
         "structure": json.dumps(structure, separators=(",", ":"), allow_nan=False),
     }
-    _atomic_write(tensors, path, metadata)
+    if path is not None:
+        _atomic_write(tensors, path, metadata)
+        return
+    from safetensors.numpy import save as save_bytes  # noqa: PLC0415
+    f.write(save_bytes(tensors, metadata=metadata))
+    flush = getattr(f, "flush", None)
+    if callable(flush):
+        flush()
 
 
-def load(f, map_location=None):
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
     """Load an object saved by :func:`save` (or any safetensors file) without executing code.
 
     A nerve checkpoint comes back with the exact types it was saved with
@@ -443,8 +593,20 @@ def load(f, map_location=None):
     loads as a flat ``dict`` name -> Tensor; bfloat16 tensors widen to float32.
 
     Args:
-        f: path of the file (str or os.PathLike).
-        map_location: None or ``'cpu'`` (tensors are always loaded on the CPU).
+        f: path of the file (str or os.PathLike), or a binary file object
+            (``io.BytesIO``, ``open(path, "rb")``) read from its current position.
+        map_location: where the tensors go, as ``torch.load`` takes it: None or
+            ``'cpu'`` (the default: the CPU), a device (``'cuda:0'``,
+            ``nerve.device(...)``), a dict mapping the saved location
+            (``'cpu'``) to a device, or a callable ``fn(tensor, 'cpu')``
+            returning the tensor to use (or None to keep it).
+        pickle_module, pickle_load_args: accepted for ``torch.load``
+            compatibility and ignored.
+        weights_only: accepted for ``torch.load`` compatibility; loading is
+            always as safe as ``weights_only=True`` (no code runs).
+        mmap: accepted for paths (the file is read through safetensors' own
+            memory map either way); a file object with ``mmap=True`` raises
+            ``ValueError`` as in PyTorch.
 
     Raises:
         FileNotFoundError: ``f`` does not exist.
@@ -452,17 +614,23 @@ def load(f, map_location=None):
             (truncated, corrupted) or its nerve metadata is damaged.
 
     Example:
-        >>> ckpt = nerve.load("ckpt.safetensors")
+        >>> ckpt = nerve.load("ckpt.safetensors", map_location="cpu", weights_only=True)
         >>> model.load_state_dict(ckpt["model"])
     """
     path = _fspath(f, "load")
-    if map_location is not None and str(map_location) != "cpu":
-        raise ValueError(f"map_location={map_location!r} is not supported yet; use None or 'cpu'")
-    metadata, arrays = _read_file(path)
+    if path is None and mmap:
+        raise ValueError("f must be a file path in order to use the mmap argument")
+    if path is not None:
+        metadata, arrays = _read_file(path)
+    else:
+        path = _file_name(f)
+        metadata, arrays = _read_bytes(_read_stream(f), repr(path))
+    place = _placer(map_location)
 
     if metadata.get("format") != FORMAT_NAME:
         # A plain safetensors file (PyTorch, HF, ...): flat name -> Tensor.
-        return {name: _make_tensor(arr) for name, arr in arrays.items()}
+        out = {name: _make_tensor(arr) for name, arr in arrays.items()}
+        return out if place is None else {name: place(t) for name, t in out.items()}
 
     version = metadata.get("nerve_version")
     if version != FORMAT_VERSION:
@@ -471,7 +639,7 @@ def load(f, map_location=None):
             f"supported (this nerve reads version {FORMAT_VERSION!r})")
     try:
         structure = json.loads(metadata["structure"])
-        return _Decoder(arrays, path).decode(structure)
+        return _Decoder(arrays, path, place).decode(structure)
     except _CoreError as e:  # the Tensor constructor failed: not the file's fault
         raise e.__cause__ from None
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as e:

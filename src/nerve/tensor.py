@@ -451,6 +451,27 @@ class Tensor:
         if meta is None or not meta.get("untracked"):
             _mark_written(self._data)
 
+    def _check_overlap(self, name, d, args, fill=False):
+        """PyTorch's rules for writes whose memory overlaps: an expanded (zero-stride) target
+        only takes fills, and an operand may alias the target only exactly (``a.add_(a)``)."""
+        if not fill and not isinstance(d, np.generic) and d.size > 1 and 0 in d.strides and any(
+                n > 1 and st == 0 for n, st in zip(d.shape, d.strides)):
+            raise RuntimeError(
+                f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
+                "single memory location. Please clone() the tensor before performing the operation.")
+        if name == "index_put_":
+            return                     # NumPy copies an aliasing value before writing
+        for a in args:
+            o = a._data if isinstance(a, Tensor) else None
+            if o is None or isinstance(o, np.generic) or o is d:
+                continue
+            if np.may_share_memory(o, d) and not (o.shape == d.shape and o.strides == d.strides and
+                                                   o.__array_interface__["data"][0] ==
+                                                   d.__array_interface__["data"][0]):
+                raise RuntimeError(
+                    f"{name}: unsupported operation: some elements of the input tensor and the written-to tensor "
+                    "refer to a single memory location. Please clone() the tensor before performing the operation.")
+
     def _write_result(self, name, res):
         d = self._writable(name)
         if res.dtype != d.dtype and not np.can_cast(res.dtype, d.dtype, "same_kind"):
@@ -471,6 +492,8 @@ class Tensor:
     def _inplace(self, name, fn, *args):
         """Apply ``fn(tensor, *args) -> Tensor`` in place (the one path of every ``*_`` method)."""
         rec = _enabled[0] and (self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args))
+        if isinstance(self._data, np.ndarray):
+            self._check_overlap(name, self._data, args, fill=name in _FILLS)
         if not rec:
             res = fn(self, *args)
             self._write_result(name, res._data)
@@ -481,9 +504,13 @@ class Tensor:
             raise RuntimeError(
                 f"{name}: a leaf Variable that requires grad is being used in an in-place operation. "
                 "Do it under `with nerve.no_grad():` (as a manual SGD step does), or on a clone().")
-        if ctx is not None and getattr(ctx, "view_of", None) is not None and ctx.inputs is not None:
+        if ctx is not None and ctx.view_of is not None and ctx.inputs is not None:
             base = ctx.inputs[0]
-            if base.requires_grad and _shares(self._data, base._data):
+            if base.requires_grad and (self._data.size == 0 or _shares(self._data, base._data)):
+                if base._ctx is None:
+                    raise RuntimeError(
+                        f"{name}: a view of a leaf Variable that requires grad is being used in an in-place "
+                        "operation. Do it under `with nerve.no_grad():`, or on a clone().")
                 return self._inplace_view(name, fn, args, ctx, base)
         old = Tensor._make(self._data, self.requires_grad)
         old._ctx = ctx
@@ -515,16 +542,52 @@ class Tensor:
             if node.save_output:
                 import weakref
                 node._out = weakref.ref(self)
+        views = meta.get("views")
+        if views:
+            self._rebase_views(views)
+
+    def _rebase_views(self, views):
+        """This tensor changed in place: its live views now read the new values, so their
+        gradient must flow through the new history too (PyTorch regenerates their grad_fn)."""
+        # a new epoch: the op that just wrote (which may have read a view as an operand)
+        # keeps seeing the views' old producers
+        _mark_written(_EMPTY)
+        for ref in list(views):
+            v = ref()
+            if v is None or v is self:
+                continue
+            ctx = v._ctx
+            if ctx is None or ctx.view_of is None or ctx.inputs is None or ctx.inputs[0] is not self:
+                continue
+            old = Tensor._make(v._data, v.requires_grad)
+            old._ctx = ctx
+            new = ctx.view_of.take(self)
+            vm = getattr(v, "_meta", None)
+            if vm is None:
+                vm = v._meta = {}
+            vm.setdefault("rebinds", []).append((_epoch[0], old))
+            v._ctx = new._ctx
+            v.requires_grad = new.requires_grad
+            if new._ctx is not None:
+                new._ctx._epoch = _epoch[0]
+            sub = vm.get("views")
+            if sub:
+                v._rebase_views(sub)
 
     def _inplace_view(self, name, fn, args, ctx, base):
         """In place on a view: compute the view's new value, write it through the base."""
         old = Tensor._make(self._data, True)
         old._ctx = ctx
+        self_arg = any(a is self for a in args)
         args = tuple(old if a is self else a for a in args)
         new = fn(old, *args)
+        node = new._ctx
+        if not self_arg and node is not None and node.inputs is not None and any(
+                node.inputs[i] is old for i in node.saved_inputs()):
+            old._data = old._data.copy()       # the node reads the old value: keep it intact
         if new._data.shape != self._data.shape:
             new = _ops.expand(new, self._data.shape)
-        base._inplace(name, lambda b, v: ctx.view_of.put(b, v), new)
+        base._inplace(name, lambda b, v: ctx.view_of.put(b, v, name), new)
         view = ctx.view_of.take(base)
         self._rebind(old, view)
         return self
@@ -561,6 +624,7 @@ class Tensor:
     def _ufunc_(self, ufunc, name, other, alpha=1):
         """The plain (unrecorded) in-place arithmetic: one ufunc writing into the storage."""
         d = self._writable(name)
+        self._check_overlap(name, d, (other,))
         o = other._data if isinstance(other, Tensor) else other
         if alpha != 1:
             o = o * alpha
@@ -631,7 +695,7 @@ class Tensor:
             self._writable("zero_")[...] = 0
             self._written()
             return self
-        return self._inplace("zero_", lambda t: _ops.mul(t, 0))
+        return self._inplace("zero_", lambda t: _ops_el.fill(t, 0))
 
     def fill_(self, value):
         if not (_enabled[0] and (self.requires_grad or getattr(value, "requires_grad", False))):
@@ -640,8 +704,11 @@ class Tensor:
             self._written()
             return self
         if not isinstance(value, Tensor):
-            return self._inplace("fill_", lambda t: _ops.mul(t, 0) + value)
-        return self._inplace("fill_", lambda t, v: _ops.mul(t, 0) + v, value)
+            return self._inplace("fill_", lambda t: _ops_el.fill(t, value))
+        if value._data.ndim:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions.")
+        return self._inplace("fill_", _ops_el.fill, value)
 
     def copy_(self, src, non_blocking=False):
         if not isinstance(src, Tensor):
@@ -657,8 +724,11 @@ class Tensor:
                       casting="unsafe")
             self._written()
             return self
-        return self._inplace("copy_", lambda t, s: _ops.mul(t, 0) + _ops.cast(s, self._data.dtype)
-                             if s._data.dtype != self._data.dtype else _ops.mul(t, 0) + s, src)
+        if not _broadcastable(src._data.shape, self._data.shape, exact=True):
+            raise RuntimeError(
+                f"copy_: source of shape {tuple(src._data.shape)} cannot be copied into a tensor of shape "
+                f"{tuple(self._data.shape)} (it must broadcast to it)")
+        return self._inplace("copy_", _ops_el.fill, src)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         return self._fill_random("uniform_", lambda rng, shape: rng.uniform(a, b, shape))
@@ -1111,6 +1181,10 @@ class Tensor:
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
 
 
+_EMPTY = np.empty(0)
+_FILLS = frozenset({"fill_", "zero_", "index_put_", "masked_fill_", "index_fill_"})
+
+
 def _dtype_name(dt):
     return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}.get(np.dtype(dt).name, np.dtype(dt).name)
@@ -1184,7 +1258,7 @@ def _to_array(data, dtype=None, device=None):
 
 _function._Tensor = Tensor
 from . import ops as _ops  # noqa: E402  (ops import Tensor from here)
-from .ops import _util as _ops_util  # noqa: E402
+from .ops import _util as _ops_util, elementwise as _ops_el  # noqa: E402
 for _mod in _ops.EXTRA_MODULES:          # methods of the op families in their own files
     for _name, _fn in _mod.TENSOR_METHODS.items():
         setattr(Tensor, _name, _fn)

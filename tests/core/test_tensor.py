@@ -384,7 +384,7 @@ def test_to_dtype_and_shortcuts():
     assert x.long().dtype == nerve.int64 and x.int().dtype == nerve.int32
     assert x.bool().tolist() == [True, True]
     assert x.float() is x and x.to(nerve.float32) is x      # no copy when nothing changes
-    assert x.type() == "nerve.float32" and x.type(nerve.float64).dtype == nerve.float64
+    assert x.type() == "nerve.FloatTensor" and x.type(nerve.float64).dtype == nerve.float64
     assert x.type_as(nerve.zeros(1, dtype=nerve.float64)).dtype == nerve.float64
     assert x.to(nerve.zeros(1, dtype=nerve.float64)).dtype == nerve.float64
     assert x.view(nerve.float64).dtype == nerve.float64

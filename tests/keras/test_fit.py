@@ -30,11 +30,22 @@ def test_history_contents():
     hist = model.fit(x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=0)
     assert hist is model.history
     assert hist.epoch == [0, 1, 2]
-    assert set(hist.history) == {"loss", "accuracy", "val_loss", "val_accuracy", "learning_rate"}
+    # exactly Keras' keys: fit itself logs no learning_rate (only callbacks such as
+    # ReduceLROnPlateau / LearningRateScheduler add it, as in Keras)
+    assert set(hist.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert all(len(v) == 3 for v in hist.history.values())
-    assert hist.history["learning_rate"] == [0.01] * 3
     assert all(isinstance(v, float) for v in hist.history["val_loss"])
     assert hist.history["loss"][-1] < hist.history["loss"][0]
+
+
+def test_history_keys_match_keras_and_lr_callbacks_add_learning_rate():
+    x, y = _data()
+    model = _model(metrics=())
+    assert set(model.fit(x, y, epochs=2, verbose=0).history) == {"loss"}
+    plateau = cb.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0, min_delta=10.0)
+    hist = model.fit(x, y, epochs=3, callbacks=[plateau], verbose=0)
+    assert set(hist.history) == {"loss", "learning_rate"}
+    assert hist.history["learning_rate"] == pytest.approx([0.01, 0.01, 0.005])
 
 
 def test_validation_split_takes_the_last_fraction():

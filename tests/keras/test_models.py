@@ -237,4 +237,4 @@ def test_train_step_can_be_overridden_like_keras():
     x, y = _data(n=40)
     hist = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
     assert calls == [16, 16, 8] * 2
-    assert set(hist.history) == {"half_loss", "learning_rate"} and len(hist.history["half_loss"]) == 2
+    assert set(hist.history) == {"half_loss"} and len(hist.history["half_loss"]) == 2

@@ -4,10 +4,11 @@ from .engine import run_backward
 from .function import Function, FunctionCtx, once_differentiable
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .variable import Variable
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "detect_anomaly", "set_detect_anomaly",
            "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "backward", "grad", "gradcheck", "gradgradcheck", "GradcheckError", "no_grad",
-           "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode"]
+           "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode", "Variable"]
 
 
 def _seq(x):

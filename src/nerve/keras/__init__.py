@@ -22,7 +22,7 @@ import importlib
 
 _SUBMODULES = (
     "activations", "backend", "callbacks", "datasets", "initializers", "layers", "losses", "metrics", "models",
-    "optimizers", "regularizers", "utils",
+    "ops", "optimizers", "regularizers", "utils",
 )
 # top-level names, as in ``keras.Sequential`` / ``keras.Input``
 _NAMES = {

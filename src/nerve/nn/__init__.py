@@ -15,5 +15,7 @@ from .parameter import Parameter  # noqa: F401
 from .modules import *  # noqa: F401,F403  (every layer, see nerve.nn.modules.__all__)
 from .modules import Module, __all__ as _modules_all  # noqa: F401
 from . import functional, init, modules, utils  # noqa: F401
+from . import parallel  # noqa: F401,E402
+from .parallel import DataParallel  # noqa: F401,E402
 
-__all__ = ["Parameter", "functional", "init", "utils"] + list(_modules_all)
+__all__ = ["Parameter", "functional", "init", "utils", "parallel", "DataParallel"] + list(_modules_all)

@@ -178,6 +178,22 @@ def resolve_shape(shape, size, op="reshape"):
     return shape
 
 
+def register_view(base, view):
+    """Remember that ``view`` (made by a view op from the non-leaf ``base``) aliases it, so an
+    in-place change of ``base`` recorded later also re-bases the view's history (PyTorch
+    regenerates a view's ``grad_fn`` when its base changes)."""
+    import weakref
+    meta = getattr(base, "_meta", None)
+    if meta is None:
+        meta = base._meta = {}
+    views = meta.get("views")
+    if views is None:
+        views = meta["views"] = []
+    elif len(views) > 64:
+        views[:] = [r for r in views if r() is not None]
+    views.append(weakref.ref(view))
+
+
 def masked_scale(g, w):
     """``g * w`` for a 0/1 (or tie-splitting) weight ``w``, selecting rather than multiplying:
     where ``w`` is 0 the result is 0 even if ``g`` is inf or NaN there (PyTorch's rule for

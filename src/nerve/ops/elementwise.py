@@ -151,9 +151,17 @@ def _select(g, w):
     return Where(w != 0)(g * const(w), const(np.zeros((), g._data.dtype)))
 
 
-def _select_pair(g, w, a, b):
-    return (sum_to(_select(g, w), a._data.shape) if a.requires_grad else None,
-            sum_to(_select(g, 1 - w), b._data.shape) if b.requires_grad else None)
+def _select_pair(g, a, b, loses):
+    """maximum/minimum: ``a`` gets the gradient unless it loses (``loses(a, b)``), ``b`` unless
+    it loses the other way; ties share it equally. With a NaN neither loses, so both get it
+    (PyTorch's masked_fill formulas)."""
+    ad, bd = a._data, b._data
+    half = 1.0 - 0.5 * (ad == bd)
+    wa = (~loses(ad, bd)) * half if a.requires_grad else None
+    wb = (~loses(bd, ad)) * half if b.requires_grad else None
+    dt = g._data.dtype
+    return (sum_to(_select(g, wa.astype(dt)), ad.shape) if a.requires_grad else None,
+            sum_to(_select(g, wb.astype(dt)), bd.shape) if b.requires_grad else None)
 
 
 class Maximum(Op):
@@ -162,9 +170,7 @@ class Maximum(Op):
 
     def backward(self, g):
         a, b = self.inputs
-        # ties share the gradient equally (PyTorch's rule)
-        w = (a._data > b._data) + 0.5 * (a._data == b._data)
-        return _select_pair(g, w.astype(g._data.dtype), a, b)
+        return _select_pair(g, a, b, np.less)
 
 
 class Minimum(Op):
@@ -173,8 +179,7 @@ class Minimum(Op):
 
     def backward(self, g):
         a, b = self.inputs
-        w = (a._data < b._data) + 0.5 * (a._data == b._data)
-        return _select_pair(g, w.astype(g._data.dtype), a, b)
+        return _select_pair(g, a, b, np.greater)
 
 
 class Where(Op):
@@ -278,9 +283,11 @@ class Abs(Op):
         return np.abs(x)
 
     def backward(self, g):
+        x = self.inputs[0]._data
+        sgn = ((x > 0).astype(g._data.dtype) - (x < 0))       # sign with 0 for NaN, as PyTorch's sgn
         if not _enabled[0]:
-            return _make(g._data * np.sign(self.inputs[0]._data))
-        return g * const(np.sign(self.inputs[0]._data))
+            return _make(g._data * sgn)
+        return g * const(sgn)
 
 
 class Clamp(Op):
@@ -302,11 +309,14 @@ class Clamp(Op):
 
 
 class Relu(Op):
+    save_output = True     # the mask comes from the result, as PyTorch's threshold_backward
+    saved = ()
+
     def forward(self, x):
         return np.maximum(x, 0)
 
     def backward(self, g):
-        return _select(g, self.inputs[0]._data > 0)
+        return _select(g, ~(self.output()._data <= 0))   # a NaN result passes it on, as in PyTorch
 
 
 class Sigmoid(Op):
@@ -411,6 +421,35 @@ class Cast(Op):
         if self.src.kind != "f":
             return None
         return Cast(self.src)(g)
+
+
+class Fill(Op):
+    """The recorded form of ``fill_``/``zero_``/``copy_``: the result is ``value`` broadcast to
+    the input's shape; the input gets a zero gradient (not ``g * 0``, which is NaN for an
+    infinite ``g``) and a tensor value gets the summed gradient."""
+    saved = ()
+
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = shape, dtype
+
+    def forward(self, x, v):
+        return np.broadcast_to(v, self.shape).astype(self.dtype, copy=True)
+
+    def backward(self, g):
+        x, v = self.inputs
+        gx = _make(np.zeros(x._data.shape, g._data.dtype)) if x.requires_grad else None
+        gv = None
+        if v.requires_grad:
+            gv = sum_to(g, v._data.shape)
+            if v._data.dtype != g._data.dtype:
+                gv = cast(gv, v._data.dtype)
+        return gx, gv
+
+
+def fill(x, value):
+    """``value`` (a number or a tensor that broadcasts) in the shape and dtype of ``x``."""
+    v = lift(value, x) if not hasattr(value, "_data") else value
+    return Fill(x._data.shape, x._data.dtype)(x, v)
 
 
 class Clone(Op):
@@ -550,6 +589,8 @@ def clamp(x, min=None, max=None):  # noqa: A002 - PyTorch names
             hi = max._data if isinstance(max, Tensor) else max
             out = where(out._data > hi, max, out)
         return out
+    if x._data.dtype.kind in "biu" and (isinstance(min, float) or isinstance(max, float)):
+        x = cast(x, _default_float())        # PyTorch: an int tensor clamped to float bounds is float
     return Clamp(min, max)(x)
 
 

@@ -98,6 +98,8 @@ def _norm_index(index):
         elif isinstance(i, int):
             has_int = 1
     if not n_adv:
+        if has_int and Ellipsis not in items:
+            items.append(Ellipsis)     # all integers: NumPy would return a copy (a scalar), PyTorch a view
         return tuple(items), None, True
     if not has_int:
         return tuple(items), None, False
@@ -127,7 +129,7 @@ class _ItemView:
     def __init__(self, index):
         self.index = index
 
-    def put(self, base, value):
+    def put(self, base, value, name=None):
         return IndexPut(self.index, None)(base, value)
 
     def take(self, base):
@@ -176,7 +178,12 @@ class IndexPutZeros(Op):
 
 def getitem(x, index):
     first, second, basic = _norm_index(index)
+    if isinstance(x._data, np.generic):    # a 0-d result is a NumPy scalar: give views an array to share
+        x._data = np.array(x._data)
     y = GetItem(first, basic or second is not None)(x)
+    if (basic or second is not None) and x._ctx is not None and y._ctx is not None:
+        from ._util import register_view
+        register_view(x, y)
     if second is not None:
         y = GetItem(second, False)(y)
     return y
@@ -194,7 +201,7 @@ class IndexPut(Op):
         return out if self.second is None else out[self.first]
 
     def forward(self, x, v):
-        out = x.copy()
+        out = np.array(x)                   # a writable copy (also of a 0-d NumPy scalar)
         idx = self.first if self.second is None else self.second
         try:
             self._target(out)[idx] = v
@@ -208,7 +215,7 @@ class IndexPut(Op):
         idx = self.first if self.second is None else self.second
         if x.requires_grad:
             if not _enabled[0]:
-                gd = g._data.copy()
+                gd = np.array(g._data)       # a writable copy (also of a 0-d scalar)
                 self._target(gd)[idx] = 0
                 gx = _make(gd)
             else:
@@ -230,9 +237,20 @@ def index_put_(x, index, value):
     from ..tensor import Tensor
     first, second, _ = _norm_index(index)
     if isinstance(value, Tensor) and value._data.dtype != x._data.dtype:
+        adv = first if second is None else second
+        if any(isinstance(i, np.ndarray) and i.dtype != np.bool_ for i in adv):
+            names = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool"}
+            raise RuntimeError(
+                f"Index put requires the source and destination dtypes match, got "
+                f"{names.get(x._data.dtype.name, x._data.dtype.name)} for the destination and "
+                f"{names.get(value._data.dtype.name, value._data.dtype.name)} for the source.")
         value = value.to(x._data.dtype)
     if not (_enabled[0] and (x.requires_grad or (isinstance(value, Tensor) and value.requires_grad))):
         v = value._data if isinstance(value, Tensor) else value
+        if not isinstance(x._data, np.generic) and not x._data.flags.writeable:
+            sel = x._data[first] if second is None else x._data[first][second]
+            if np.size(sel) == 0:
+                return x                     # nothing is written (PyTorch allows it)
         d = x._writable("index_put_")
         try:
             (d if second is None else d[first])[first if second is None else second] = v

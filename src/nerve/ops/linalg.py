@@ -14,7 +14,20 @@ def _matmul_error(a, b, e):
         f"{b.shape[-2] if b.ndim > 1 else (b.shape[0] if b.ndim else '-')})")
 
 
+def _saved_cross(self):
+    """Each operand's gradient reads the other one only (PyTorch saves them that way)."""
+    ins = self.inputs
+    out = []
+    if ins[1].requires_grad:
+        out.append(0)
+    if ins[0].requires_grad:
+        out.append(1)
+    return tuple(out)
+
+
 class Matmul(Op):
+    saved_inputs = _saved_cross
+
     def forward(self, a, b):
         if a.dtype != b.dtype:
             raise TypeError(
@@ -79,6 +92,7 @@ def matmul(a, b):
 
 class Linear(Op):
     """``y = x @ W.T + b`` in one op: one GEMM forward, two GEMMs backward."""
+    saved_inputs = _saved_cross       # x for the weight's gradient, W for the input's
 
     def forward(self, x, w, b=None):
         if x.dtype != w.dtype:

@@ -13,6 +13,7 @@ from ._util import _make, const, norm_dim
 
 class LogSoftmax(Op):
     save_output = True
+    saved = ()                 # backward reads the output only
 
     def __init__(self, axis):
         self.axis = axis
@@ -29,6 +30,8 @@ class LogSoftmax(Op):
         if not _enabled[0]:
             gd = g._data
             out = np.exp(self._out()._data)
+            if out.ndim == 0:                  # 0-d: NumPy scalars take no out=
+                return _make(gd - out * gd)
             out *= gd.sum(axis=self.axis, keepdims=True)
             return _make(np.subtract(gd, out, out=out))
         y = self.output()
@@ -37,6 +40,7 @@ class LogSoftmax(Op):
 
 class Softmax(Op):
     save_output = True
+    saved = ()                 # backward reads the output only
 
     def __init__(self, axis):
         self.axis = axis
@@ -63,7 +67,7 @@ def _dim(x, dim, name):
     if dim is None:
         # PyTorch's legacy implicit choice: dim 0 for 0/1/3-d input, else 1
         dim = 0 if x._data.ndim in (0, 1, 3) else 1
-    if x._data.dtype.kind not in "fc":
+    if x._data.dtype.kind not in "fc" and x._data.size:
         raise RuntimeError(
             f"{name}: expected a floating point tensor, got dtype {x._data.dtype}; convert it with "
             ".float() first (or pass dtype=nerve.float32)")

@@ -141,9 +141,12 @@ def _prod_others(x, axes):
 
 class Amax(Op):
     """Max over axes; ties share the gradient evenly (PyTorch's ``amax`` rule)."""
+    save_output = True
 
-    def __init__(self, axes, keepdims, fn=np.amax):
-        self.axes, self.keepdims, self.fn = axes, keepdims, fn
+    def __init__(self, axes, keepdims, fn=np.amax, select=False):
+        # PyTorch's amax/amin multiply the gradient by the tie-splitting mask (an inf gradient
+        # gives NaN where not selected); max()/min() over everything route it by selecting
+        self.axes, self.keepdims, self.fn, self.select = axes, keepdims, fn, select
 
     def forward(self, x):
         if x.size == 0 and (self.axes is None or builtins.any(x.shape[a] == 0 for a in self.axes)):
@@ -155,15 +158,20 @@ class Amax(Op):
 
     def backward(self, g):
         x = self.inputs[0]._data
-        m = self.fn(x, axis=self.axes, keepdims=True)
-        mask = (x == m) | (np.isnan(x) & np.isnan(m))
+        m = self.output()._data          # the saved result (PyTorch's amax keeps it too)
+        if not self.keepdims:
+            m = m.reshape(_keep_shape(x.shape, self.axes))
+        mask = x == m                    # a NaN maximum selects nothing: NaN gradient, as PyTorch
         w = mask.astype(g._data.dtype)
-        w /= w.sum(axis=self.axes, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w /= w.sum(axis=self.axes, keepdims=True)
         ge = _expand_grad(g, self.shape, self.axes, self.keepdims)
+        if not self.select:
+            return ge * const(w) if _enabled[0] else _make(ge._data * w)
         if not _enabled[0]:
             return _make(masked_scale(ge._data, w))
         from .elementwise import Where
-        return Where(mask)(ge * const(w), const(np.zeros((), g._data.dtype)))
+        return Where(w != 0)(ge * const(w), const(np.zeros((), g._data.dtype)))
 
 
 def _axes(x, dim, name):
@@ -215,7 +223,7 @@ def _max_min(x, dim, keepdim, fn, argfn, name):
         from .elementwise import maximum, minimum
         return (maximum if name == "max" else minimum)(x, dim)
     if dim is None:
-        return Amax(None, False, fn)(x)
+        return Amax(None, False, fn, select=True)(x)
     if not isinstance(dim, numbers.Integral):
         raise TypeError(f"{name}(dim=...) takes one integer dim; use amax/amin for several dims")
     ax = norm_dim(dim, x._data.ndim, name)[0]
@@ -223,7 +231,11 @@ def _max_min(x, dim, keepdim, fn, argfn, name):
         raise IndexError(f"{name}(): cannot reduce over an empty dimension {dim} of shape {x._data.shape}")
     idx = argfn(x._data, axis=ax, keepdims=True) if x._data.ndim else np.zeros((), np.int64)
     from .index import gather
-    vals = gather(x, ax, _make(idx)) if x._data.ndim else x
+    if x._data.ndim:
+        vals = gather(x, ax, _make(idx))
+    else:
+        from .elementwise import clone
+        vals = clone(x)
     if not keepdim and x._data.ndim:
         from .shape import squeeze
         vals = squeeze(vals, ax)
@@ -326,7 +338,9 @@ def var_mean(x, dim=None, unbiased=None, keepdim=False, correction=None):
 @numpy_aliases
 def logsumexp(x, dim, keepdim=False):
     """``log(sum(exp(x), dim))`` computed stably (shifted by the max)."""
+    from ._util import float_input
     from .elementwise import exp, log
+    x = float_input(x)
     axes = _axes(x, dim, "logsumexp")
     m = np.amax(x._data, axis=axes, keepdims=True) if x._data.size else np.zeros(_keep_shape(x._data.shape, axes), x._data.dtype)
     m = np.where(np.isfinite(m), m, 0).astype(x._data.dtype)

@@ -463,8 +463,6 @@ class Model(Layer):
             if val is not None and _should_eval(epoch, validation_freq):
                 val_logs = self._run_evaluation(val, cbs)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
-            if self.optimizer is not None:
-                epoch_logs["learning_rate"] = float(self.optimizer.learning_rate)
             self.__dict__["epochs_completed"] = epoch + 1
             cbs.on_epoch_end(epoch, epoch_logs)
             training_logs = epoch_logs

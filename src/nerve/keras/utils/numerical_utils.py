@@ -1,7 +1,7 @@
-"""Keras utilities: ``to_categorical``, ``set_random_seed``, ``Progbar``, ``plot_model``-free helpers."""
-from .._backend import np
+"""``keras.utils.to_categorical`` and ``normalize`` (Keras' ``numerical_utils``)."""
+from ..._backend import np
 
-__all__ = ["to_categorical", "set_random_seed", "Progbar", "normalize"]
+__all__ = ["to_categorical", "normalize"]
 
 
 def to_categorical(x, num_classes=None):
@@ -31,25 +31,9 @@ def to_categorical(x, num_classes=None):
     return out.reshape(shape + (n,))
 
 
-def set_random_seed(seed):
-    """Seed nerve's generator and NumPy's global one (``keras.utils.set_random_seed``)."""
-    from .. import manual_seed
-    import random
-    random.seed(seed)
-    np.random.seed(seed)
-    manual_seed(seed)
-
-
 def normalize(x, axis=-1, order=2):
     """Scale ``x`` to unit ``order``-norm along ``axis`` (``keras.utils.normalize``)."""
     x = np.asarray(x)
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)
-
-
-def __getattr__(name):
-    if name == "Progbar":
-        from .callbacks import Progbar
-        return Progbar
-    raise AttributeError(f"module 'nerve.keras.utils' has no attribute {name!r}")
