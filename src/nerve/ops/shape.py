@@ -7,7 +7,34 @@ import numbers
 from .._backend import np
 from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
-from ._util import _make, norm_dim, sum_to_array
+from ._util import _make, norm_dim, register_view, sum_to_array
+
+
+def _numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _views_base(y, x):
+    """Whether NumPy made ``y`` as a view of ``x``'s memory (reshape copies when it must)."""
+    yd, xd = y._data, x._data
+    return not isinstance(yd, np.generic) and not isinstance(xd, np.generic) and np.may_share_memory(yd, xd)
+
+
+class _WholeView:
+    """A view covering all of its base (reshape, permute): in place on it rewrites the base."""
+
+    def __init__(self, to_base, to_view):
+        self.to_base, self.to_view = to_base, to_view
+
+    def put(self, base, value, name=None):
+        from .elementwise import fill
+        return fill(base, self.to_base(value))     # the whole base is replaced
+
+    def take(self, base):
+        return self.to_view(base)
 
 
 class Reshape(Op):
@@ -15,6 +42,11 @@ class Reshape(Op):
 
     def __init__(self, shape):
         self.shape = shape
+
+    @property
+    def view_of(self):
+        shape, in_shape = self.shape, self.in_shape
+        return _WholeView(lambda v: Reshape(in_shape)(v), lambda b: Reshape(shape)(b))
 
     def forward(self, x):
         self.in_shape = x.shape
@@ -37,6 +69,11 @@ class Permute(Op):
     def __init__(self, axes):
         self.axes = axes
 
+    @property
+    def view_of(self):
+        axes, inv = self.axes, tuple(int(i) for i in np.argsort(self.axes))
+        return _WholeView(lambda v: Permute(inv)(v), lambda b: Permute(axes)(b))
+
     def forward(self, x):
         return x.transpose(self.axes)
 
@@ -47,14 +84,65 @@ class Permute(Op):
         return Permute(inv)(g)
 
 
+class _ExpandedView:
+    """An expanded tensor repeats memory: in place on it writes the shared elements."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def put(self, base, value, name=None):
+        # writing an expanded view copies it back into the shared memory: the element written
+        # last (the last index along each repeated dim) wins, as PyTorch's CopySlices does
+        from .index import getitem
+        bs = base._data.shape
+        nd = len(self.shape) - len(bs)
+        idx = (-1,) * nd + tuple(slice(-1, None) if s == 1 and t != 1 else slice(None)
+                                 for s, t in zip(bs, self.shape[nd:]))
+        out = getitem(value, idx) if idx else value
+        # PyTorch's backward of a fill through an expanded view fails; other writes work
+        return _ExpandedWrite()(out) if name in ("zero_", "fill_") else out
+
+    def take(self, base):
+        return BroadcastTo(self.shape)(base)
+
+
+class _ExpandedWrite(Op):
+    """Marks a value written through an expanded view: PyTorch computes it, and refuses to
+    backpropagate through it (its CopySlices cannot split the overlapping memory)."""
+    saved = ()
+
+    def forward(self, x):
+        return x
+
+    def backward(self, g):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location (it was written through an expanded view). Please clone() the tensor before performing "
+            "the operation.")
+
+
 class BroadcastTo(Op):
     saved = ()
 
     def __init__(self, shape):
         self.shape = shape
 
+    @property
+    def view_of(self):
+        return _ExpandedView(self.shape)
+
     def forward(self, x):
         self.in_shape = x.shape
+        if x.size == _numel(self.shape):      # only new size-1 dims: a plain (writable) view
+            return x.reshape(self.shape)
+        if isinstance(x, np.ndarray) and x.flags.writeable:
+            # PyTorch's expanded tensors can be written (fill_, x[i] = v); NumPy's broadcast_to
+            # is read-only, so build the same zero-stride view writable. In-place arithmetic on
+            # it is refused by Tensor's overlap check, as in PyTorch.
+            nd = len(self.shape) - x.ndim
+            strides = (0,) * nd + tuple(0 if s == 1 and t != 1 else st
+                                        for s, t, st in zip(x.shape, self.shape[nd:], x.strides))
+            return np.lib.stride_tricks.as_strided(x, self.shape, strides)
         return np.broadcast_to(x, self.shape)
 
     def backward(self, g):
@@ -127,7 +215,7 @@ class Flip(Op):
         self.axes = axes
 
     def forward(self, x):
-        return np.flip(x, self.axes)
+        return np.flip(x, self.axes).copy()     # PyTorch's flip copies (NumPy's is a view)
 
     def backward(self, g):
         return Flip(self.axes)(g)
@@ -138,9 +226,12 @@ def reshape(x, shape):
     if isinstance(shape, numbers.Integral):
         shape = (shape,)
     shape = tuple(int(s) for s in shape)
-    if shape == x._data.shape:
-        return x
-    return Reshape(shape)(x)
+    if isinstance(x._data, np.generic):    # a 0-d result is a NumPy scalar: give views an array to share
+        x._data = np.array(x._data)
+    y = Reshape(shape)(x)          # a new tensor (a view) even for the same shape, as in PyTorch
+    if x._ctx is not None and y._ctx is not None and _views_base(y, x):
+        register_view(x, y)
+    return y
 
 
 view = reshape
@@ -155,15 +246,18 @@ def permute(x, dims):
     if len(axes) != x._data.ndim or sorted(axes) != list(range(x._data.ndim)):
         raise RuntimeError(
             f"permute: dims {tuple(dims)} are not a permutation of the {x._data.ndim} dims of shape {x._data.shape}")
-    if axes == tuple(range(x._data.ndim)):
-        return x
-    return Permute(axes)(x)
+    if isinstance(x._data, np.generic):    # a 0-d result is a NumPy scalar: give views an array to share
+        x._data = np.array(x._data)
+    y = Permute(axes)(x)
+    if x._ctx is not None and y._ctx is not None:
+        register_view(x, y)
+    return y
 
 
 def transpose(x, dim0, dim1):
     n = x._data.ndim
     if n < 2 and dim0 in (0, -1) and dim1 in (0, -1):
-        return x
+        return reshape(x, x._data.shape)        # a view, as PyTorch's t() of a vector
     axes = list(range(n))
     d0, d1 = norm_dim(dim0, n, "transpose")[0], norm_dim(dim1, n, "transpose")[0]
     axes[d0], axes[d1] = axes[d1], axes[d0]
@@ -201,14 +295,20 @@ def expand(x, shape):
                 f"expand: the size -1 is not allowed in a new leading dimension ({i}) of target {shape} "
                 f"(tensor shape {x._data.shape})")
     full = tuple(x._data.shape[i - nd] if s == -1 else int(s) for i, s in enumerate(shape))
-    if full == x._data.shape:
-        return x
     for i, s in enumerate(x._data.shape):
         if s != 1 and s != full[i + nd]:
             raise RuntimeError(
                 f"expand: the expanded size {full[i + nd]} must match the existing size {s} at "
                 f"dimension {i} (tensor shape {x._data.shape}, target {shape})")
-    return BroadcastTo(full)(x)
+    if isinstance(x._data, np.generic):    # a 0-d result is a NumPy scalar: give views an array to share
+        x._data = np.array(x._data)
+    if full == x._data.shape:
+        y = Reshape(full)(x)          # a writable view, as PyTorch's expand to the same shape
+    else:
+        y = BroadcastTo(full)(x)
+    if x._ctx is not None and y._ctx is not None:
+        register_view(x, y)
+    return y
 
 
 def broadcast_to(x, shape):
@@ -278,6 +378,15 @@ def cat(tensors, dim=0):
     ts = [lift(t) for t in tensors]
     if not ts:
         raise ValueError("cat: expected a non-empty sequence of tensors")
+    dt = ts[0]._data.dtype
+    if any(t._data.dtype != dt for t in ts):     # PyTorch promotes across the inputs
+        from ._util import promote_types
+        from .elementwise import cast
+        for t in ts[1:]:
+            dt = promote_types(dt, t._data.dtype)
+        ts = [t if t._data.dtype == dt else cast(t, dt) for t in ts]
+    if len(ts) > 1 and any(t._data.shape == (0,) for t in ts) and any(t._data.ndim > 1 for t in ts):
+        ts = [t for t in ts if t._data.shape != (0,)] or ts[:1]   # PyTorch skips legacy empty 1-d tensors
     ref = ts[0]
     n = ref._data.ndim
     for i, t in enumerate(ts):
@@ -291,7 +400,8 @@ def cat(tensors, dim=0):
                 f"cat: sizes of tensors must match except in dimension {dim}; tensor 0 has shape "
                 f"{ref._data.shape} and tensor {i} has shape {t._data.shape}")
     if len(ts) == 1:
-        return ts[0]
+        from .elementwise import clone
+        return clone(ts[0])          # cat always makes a new tensor
     return Cat(ax)(*ts)
 
 
@@ -365,19 +475,118 @@ def repeat(x, sizes):
     return reshape(y, tuple(r * s for r, s in zip(sizes, shape)))
 
 
-def pad(x, pad, mode="constant", value=0.0):  # noqa: A002
-    """Pad the last ``len(pad) // 2`` dims; ``pad = (left_last, right_last, left_prev, ...)``."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: mode {mode!r} is not supported yet; only 'constant'")
-    if len(pad) % 2 or len(pad) // 2 > x._data.ndim:
-        raise ValueError(f"pad: padding length {len(pad)} must be even and at most 2 * ndim ({2 * x._data.ndim})")
-    widths = [(0, 0)] * x._data.ndim
-    for i in range(len(pad) // 2):
-        b, a = int(pad[2 * i]), int(pad[2 * i + 1])
-        if b < 0 or a < 0:
-            raise ValueError("pad: negative padding is not supported")
-        widths[x._data.ndim - 1 - i] = (b, a)
-    return Pad(tuple(widths), value)(x)
+def pad(x, pad, mode="constant", value=None):  # noqa: A002
+    """Pad (or, with negative sizes, crop) the last ``len(pad) // 2`` dims, as ``torch.nn.functional.pad``.
+
+    ``pad = (left_last, right_last, left_prev, right_prev, ...)``. Modes:
+
+    * ``'constant'``: fill with ``value`` (default 0); any number of dims.
+    * ``'reflect'``: mirror without repeating the edge (each pad < the dim's size).
+    * ``'replicate'``: repeat the edge value.
+    * ``'circular'``: wrap around (each pad <= the dim's size).
+
+    The last three pad 1, 2 or 3 trailing dims of a tensor with one or two more
+    dims (batch and channel). Their gradient scatter-adds into the source positions.
+
+    Example:
+        >>> nerve.pad(nerve.arange(4.0).view(1, 4), (2, 1), mode="reflect")
+        tensor([[2., 1., 0., 1., 2., 3., 2.]])
+    """
+    from ..autograd.function import OpError
+    from ..tensor import Tensor
+    if isinstance(pad, Tensor) or not isinstance(pad, (tuple, list)):
+        raise TypeError(f"pad(): argument 'pad' must be tuple of ints, not {type(pad).__name__}")
+    for i, p in enumerate(pad):
+        if isinstance(p, bool) or not isinstance(p, numbers.Integral):
+            raise TypeError(f"pad(): argument 'pad' must be tuple of ints, but found element of type "
+                            f"{type(p).__name__} at pos {i}")
+    pad = tuple(int(p) for p in pad)
+    shape, n = x._data.shape, x._data.ndim
+    if len(pad) % 2:
+        raise OpError(f"pad: padding length {len(pad)} is odd: Padding length must be divisible by 2 (even), "
+                      "one (left, right) pair per dim, last dim first")
+    k = len(pad) // 2
+    if k > n:
+        raise OpError(f"pad: Padding length should be less than or equal to two times the input dimension but "
+                      f"got padding length {len(pad)} and input of dimension {n} (shape {shape})")
+    pairs = [(n - 1 - i, pad[2 * i], pad[2 * i + 1]) for i in range(k)]    # (axis, left, right)
+    if mode == "constant":
+        for ax, b, a in pairs:
+            if shape[ax] + b + a < 0:
+                raise RuntimeError(
+                    f"pad: padding ({b}, {a}) of dim {ax} (size {shape[ax]}) of input {shape} leaves a negative "
+                    "size (narrow(): length must be non-negative)")
+        if any(b < 0 or a < 0 for _, b, a in pairs):       # crop first: negative padding is narrow()
+            from .index import getitem
+            sl = [slice(None)] * n
+            for ax, b, a in pairs:
+                sl[ax] = slice(max(-b, 0), shape[ax] - max(-a, 0))
+            x = getitem(x, tuple(sl))
+        widths = [(0, 0)] * n
+        for ax, b, a in pairs:
+            widths[ax] = (max(b, 0), max(a, 0))
+        if all(w == (0, 0) for w in widths):
+            return x
+        return Pad(tuple(widths), 0 if value is None else value)(x)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"pad: Unrecognised padding mode {mode}; expected 'constant', 'reflect', "
+                                  "'replicate' or 'circular'")
+    if value is not None and value != 0:
+        raise RuntimeError(f'pad: Padding mode "{mode}" doesn\'t take in value argument (got value={value})')
+    if k not in (1, 2, 3) or n not in (k + 1, k + 2):
+        raise NotImplementedError(
+            f"pad: Padding size {len(pad)} is not supported for {n}D input tensor (shape {shape}). Supported "
+            "combinations for non-constant padding: 2D or 3D input: padding size = 2 (pads last dimension); "
+            "3D or 4D input: padding size = 4 (pads last 2 dimensions); 4D or 5D input: padding size = 6 "
+            "(pads last 3 dimensions)")
+    names = "WHD"
+    outs = [shape[ax] + b + a for ax, b, a in pairs]
+    if mode == "circular":
+        for ax, b, a in pairs:
+            if b > shape[ax] or a > shape[ax]:
+                raise RuntimeError(
+                    f"pad: Padding value causes wrapping around more than once: padding ({b}, {a}) at dimension "
+                    f"{ax} of input {list(shape)} (circular padding must be <= the size)")
+            if shape[ax] + b + a < 0:
+                raise RuntimeError(
+                    f"pad: Negative padding value is resulting in an empty dimension: padding ({b}, {a}) at "
+                    f"dimension {ax} of input {list(shape)}")
+    else:
+        if 0 in (shape[1:] if n == k + 2 else shape):
+            raise RuntimeError(
+                f"pad: Expected {k + 1}D or {k + 2}D (batch mode) tensor with possibly 0 batch size and other "
+                f"non-zero dimensions for input, but got: {list(shape)}")
+        if mode == "reflect":
+            for i, (ax, b, a) in enumerate(pairs):
+                if b >= shape[ax] or a >= shape[ax]:
+                    raise RuntimeError(
+                        f"pad: Argument #{4 + 2 * i}: Padding size should be less than the corresponding input "
+                        f"dimension, but got: padding ({b}, {a}) at dimension {ax} of input {list(shape)}")
+        if any(o < 0 for o in outs) or all(o < 1 for o in outs):
+            ins = ", ".join(f"{names[i]}: {shape[ax]}" for i, (ax, _, _) in reversed(list(enumerate(pairs))))
+            res = " ".join(f"{names[i]}: {o}" for i, o in reversed(list(enumerate(outs))))
+            raise RuntimeError(f"pad: input ({ins}) is too small. Calculated output {res}")
+    from .nnextra import resample
+    for (ax, b, a), o in zip(pairs, outs):
+        if b == 0 and a == 0:
+            continue
+        s = shape[ax]
+        p = np.arange(o, dtype=np.int64) - b
+        if mode == "reflect":
+            p = np.abs(p)
+            p = np.where(p >= s, 2 * (s - 1) - p, p)
+        elif mode == "replicate":
+            p = np.clip(p, 0, s - 1)
+        else:   # PyTorch crops first, then wraps around what is left
+            lo = max(-b, 0)
+            kept = s - lo - max(-a, 0)
+            if kept <= 0 < o:
+                raise RuntimeError(
+                    f"pad: circular padding ({b}, {a}) at dimension {ax} of input {list(shape)} crops the "
+                    "whole dimension and then pads it: there is nothing to wrap around")
+            p = np.mod(np.arange(o, dtype=np.int64) - max(b, 0), max(kept, 1)) + lo
+        x = resample(x, ax, p)
+    return x
 
 
 def to_device(x, device):
