@@ -22,10 +22,12 @@ import warnings
 from .. import _backend as B
 from .._backend import np
 from ..autograd.grad_mode import _enabled
+from ..autograd.version import mark_written as _mark_written
 from ..ops import elementwise as _ew
 from ..ops import nn as _nn
+from ..ops import nnextra as _nx
 from ..ops import shape as _shape
-from ..ops._util import const
+from ..ops._util import const, float_input as _float_input, norm_dim
 from ..ops.index import one_hot  # noqa: F401  (re-export, PyTorch's F.one_hot)
 from ..ops.linalg import linear  # noqa: F401  (re-export, PyTorch's F.linear)
 from ..ops.norm import batch_norm, layer_norm  # noqa: F401  (fused primitives)
@@ -37,10 +39,33 @@ __all__ = [
     "silu", "softplus", "logsigmoid", "hardtanh", "relu6", "dropout", "one_hot", "pad",
     "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "nll_loss", "cross_entropy", "kl_div", "cosine_similarity",
+    # activations
+    "softmin", "celu", "celu_", "selu", "selu_", "elu_", "leaky_relu_", "hardtanh_", "mish", "hardsigmoid",
+    "hardswish", "softsign", "tanhshrink", "softshrink", "hardshrink", "threshold", "threshold_", "glu",
+    "prelu", "rrelu", "rrelu_",
+    # resampling, norms, distances
+    "interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "normalize", "pairwise_distance",
+    # losses
+    "soft_margin_loss", "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
+    "triplet_margin_loss", "triplet_margin_with_distance_loss", "poisson_nll_loss", "gaussian_nll_loss",
+    "multilabel_soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss",
 ]
 
 
 # ------------------------------------------------------------------ helpers
+_TORCH_TYPE = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+               "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def _float_kernel(input, kernel):  # noqa: A002
+    """PyTorch has no integer/bool kernel for most activations: raise its NotImplementedError."""
+    d = input._data.dtype
+    if d.kind not in "fc":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TORCH_TYPE.get(d.name, d.name)}\' '
+                                  f"(input dtype {d}); convert the input with .float()")
+    return input
+
+
 def _inplace_ok(x):
     """In-place is safe only when autograd does not record an op on ``x``.
 
@@ -58,6 +83,8 @@ def relu(input, inplace=False):  # noqa: A002 - PyTorch names
         input: any shape.
         inplace: overwrite ``input`` when autograd does not track it (see ``_inplace_ok``).
     """
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("relu: Boolean inputs not supported for relu (dtype bool); convert with .float()")
     if inplace and _inplace_ok(input):
         np.maximum(input._data, 0, out=input._data)
         return input
@@ -70,7 +97,7 @@ def relu_(input):  # noqa: A002
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
     """``x`` where ``x > 0`` else ``negative_slope * x`` (gradient ``negative_slope`` at 0, as PyTorch)."""
-    d = input._data
+    d = _float_kernel(input, "leaky_relu_cpu")._data
     # slope + (1 - slope) * [x > 0]: arithmetic, because np.where is ~20x slower on random signs
     scale = (d > 0).astype(d.dtype)
     scale *= 1.0 - negative_slope
@@ -83,6 +110,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
 
 def elu(input, alpha=1.0, inplace=False):  # noqa: A002
     """``x`` where ``x > 0`` else ``alpha * (exp(x) - 1)``; gradient ``alpha`` at 0 (PyTorch's rule)."""
+    _float_kernel(input, "elu_cpu")
     if inplace and _inplace_ok(input):
         d = input._data
         neg = np.expm1(np.minimum(d, 0))
@@ -104,6 +132,7 @@ def gelu(input, approximate="none"):  # noqa: A002
     ``approximate='none'`` uses the exact ``0.5 * x * (1 + erf(x / sqrt(2)))``;
     ``'tanh'`` uses ``0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))``.
     """
+    _float_kernel(input, "GeluKernelImpl")
     if approximate == "none":
         return input * ((_ew.erf(input * _SQRT_HALF) + 1.0) * 0.5)
     if approximate == "tanh":
@@ -123,6 +152,7 @@ def tanh(input):  # noqa: A002
 
 def silu(input, inplace=False):  # noqa: A002
     """``x * sigmoid(x)`` (also called swish)."""
+    _float_kernel(input, "silu_cpu")
     if inplace and _inplace_ok(input):
         d = input._data
         d *= 0.5 * (1.0 + np.tanh(0.5 * d))
@@ -131,25 +161,36 @@ def silu(input, inplace=False):  # noqa: A002
 
 
 def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
-    """``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``."""
-    bx = input * beta if beta != 1 else input
-    lin = bx._data > threshold
-    # clamp the masked-out side so exp() never overflows
-    soft = _ew.log1p(_ew.exp(_ew.Where(lin)(const(np.zeros((), dtype=bx._data.dtype)), bx)))
-    if beta != 1:
-        soft = soft * (1.0 / beta)
-    return _ew.Where(lin)(input, soft)
+    """``log(1 + exp(beta * x)) / beta``, and ``x`` itself where ``beta * x > threshold``.
+
+    One fused op: evaluated as ``max(bx, 0) + log1p(exp(-|bx|))`` (no overflow),
+    with the gradient ``sigmoid(beta * x)`` (1 in the linear region).
+    """
+    return _nx.Softplus(beta, threshold)(_float_kernel(input, "softplus_cpu"))
 
 
 def logsigmoid(input):  # noqa: A002
-    """``log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|))``, stable for large ``|x|``."""
-    return _ew.minimum(input, 0.0) - _ew.log1p(_ew.exp(-_ew.abs(input)))
+    """``log(sigmoid(x)) = -softplus(-x)``: one fused op, finite value and gradient for any ``x``."""
+    return _nx.LogSigmoid()(_float_kernel(input, "log_sigmoid_cpu"))
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
     """Clamp to ``[min_val, max_val]``; the gradient is 1 strictly inside, 0 at and beyond the bounds."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not be greater than max_val ({max_val})")
+    d = input._data
+    if d.dtype.kind == "b":
+        raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh; convert with .float()")
+    if d.dtype.kind in "iu":           # integer in, integer out (no gradient), as PyTorch
+        if d.dtype.kind == "u" and (min_val < 0 or max_val < 0):
+            raise RuntimeError(f"hardtanh: cannot do hardtanh on an unsigned type with negative limits "
+                               f"(dtype {d.dtype}, limits [{min_val}, {max_val}])")
+        out = np.clip(d, min_val, max_val).astype(d.dtype)
+        if inplace:
+            d[...] = out
+            _mark_written(d)
+            return input
+        return Tensor._make(out)
     if inplace and _inplace_ok(input):
         np.clip(input._data, min_val, max_val, out=input._data)
         return input
@@ -177,12 +218,235 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
             default (0 for 0-, 1- and 3-d input, else 1) and warns.
         dtype: cast the input to this dtype first.
     """
+    if dtype is None:
+        _float_kernel(input, "softmax_lastdim_kernel_impl")
     return _nn.softmax(input, _softmax_dim(input, dim, "softmax", _stacklevel), dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     """``x - logsumexp(x, dim)``: stable log-probabilities."""
+    if dtype is None:
+        _float_kernel(input, "log_softmax_lastdim_kernel_impl")
     return _nn.log_softmax(input, _softmax_dim(input, dim, "log_softmax", _stacklevel), dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """``softmax(-x, dim)``: weights that favour the smallest entries (sum to 1 along ``dim``)."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("softmin: Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    if dtype is None:
+        _float_kernel(input, "softmax_lastdim_kernel_impl")
+    return _nn.softmax(-input, _softmax_dim(input, dim, "softmin", _stacklevel), dtype)
+
+
+def _apply_inplace(input, inplace, out):
+    """Write ``out`` into ``input`` when ``inplace`` is asked and safe (see ``_inplace_ok``)."""
+    if inplace and _inplace_ok(input):
+        if out._data.dtype != input._data.dtype:
+            raise RuntimeError(
+                f"result type {out._data.dtype} can't be cast to the desired output type {input._data.dtype} "
+                "of an in-place activation; call it out of place")
+        input._data[...] = out._data
+        _mark_written(input._data)
+        return input
+    return out
+
+
+def _ensure_float(input):
+    return _float_input(input) if isinstance(input, Tensor) else Tensor(input)
+
+
+def celu(input, alpha=1.0, inplace=False):  # noqa: A002
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``; gradient 1 at 0 (PyTorch's rule)."""
+    if alpha == 0:
+        raise RuntimeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU")
+    x = _float_kernel(input, "elu_cpu")
+    out = _ew.relu(x) + (_ew.exp(_ew.clamp(x, max=0.0) * (1.0 / alpha)) - 1.0) * alpha
+    return _apply_inplace(input, inplace, out)
+
+
+def celu_(input, alpha=1.0):  # noqa: A002
+    return celu(input, alpha, inplace=True)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):  # noqa: A002
+    """``scale * (max(0, x) + min(0, alpha * (exp(x) - 1)))`` with the self-normalising constants
+    ``alpha = 1.6733``, ``scale = 1.0507``; gradient ``scale * alpha`` at 0 (PyTorch's rule)."""
+    x = _float_kernel(input, "elu_cpu")
+    out = _ew.relu(x) * _SELU_SCALE + (_ew.exp(_ew.clamp(x, max=0.0)) - 1.0) * (_SELU_SCALE * _SELU_ALPHA)
+    return _apply_inplace(input, inplace, out)
+
+
+def selu_(input):  # noqa: A002
+    return selu(input, inplace=True)
+
+
+def elu_(input, alpha=1.0):  # noqa: A002
+    return elu(input, alpha, inplace=True)
+
+
+def leaky_relu_(input, negative_slope=0.01):  # noqa: A002
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):  # noqa: A002
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def mish(input, inplace=False):  # noqa: A002
+    """``x * tanh(softplus(x))`` (one fused op, finite for any ``x``)."""
+    return _apply_inplace(input, inplace, _nx.Mish()(_float_kernel(input, "mish_cpu")))
+
+
+def hardsigmoid(input, inplace=False):  # noqa: A002
+    """``relu6(x + 3) / 6``: 0 below -3, 1 above 3; gradient 1/6 strictly inside (-3, 3)."""
+    x = _float_kernel(input, "hardsigmoid_cpu")
+    return _apply_inplace(input, inplace, _nn.Hardtanh(0.0, 6.0)(x + 3.0) * (1.0 / 6.0))
+
+
+def hardswish(input, inplace=False):  # noqa: A002
+    """``x * relu6(x + 3) / 6`` (MobileNetV3), one fused op; PyTorch's gradient at the kinks ``x = +-3``."""
+    return _apply_inplace(input, inplace, _nx.Hardswish()(_float_kernel(input, "hardswish_cpu")))
+
+
+def softsign(input):  # noqa: A002
+    """``x / (1 + |x|)``."""
+    if input._data.dtype.kind == "b":
+        raise NotImplementedError("softsign: \"abs_cpu\" not implemented for 'Bool'; convert with .float()")
+    x = _ensure_float(input)
+    return x / (_ew.abs(x) + 1.0)
+
+
+def tanhshrink(input):  # noqa: A002
+    """``x - tanh(x)``."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("tanhshrink: Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    x = _ensure_float(input)
+    return x - _ew.tanh(x)
+
+
+def _mask_mul(x, mask, shift=None):
+    """``x * mask (+ shift)`` with constant arrays: one or two ops, gradient ``mask``."""
+    d = x._data
+    out = _ew.Mul()(x, const(mask.astype(d.dtype)))
+    if shift is not None:
+        out = _ew.Add()(out, const(shift.astype(d.dtype)))
+    return out
+
+
+def softshrink(input, lambd=0.5):  # noqa: A002
+    """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0; gradient 0 on [-lambd, lambd]."""
+    x = _float_kernel(input, "softshrink_check")
+    if not lambd >= 0:
+        raise RuntimeError(
+            f"softshrink: lambda must be in range [0, {float(np.finfo(x._data.dtype).max):g}] for input dtype "
+            f"{x._data.dtype}, but found {lambd}")
+    d = x._data
+    hi, lo = d > lambd, d < -lambd
+    return _mask_mul(x, hi | lo, lo * float(lambd) - hi * float(lambd))
+
+
+def hardshrink(input, lambd=0.5):  # noqa: A002
+    """``x`` where ``|x| > lambd``, else 0."""
+    x = _float_kernel(input, "hardshrink_cpu")
+    d = x._data
+    return _mask_mul(x, (d > lambd) | (d < -lambd))
+
+
+def threshold(input, threshold, value, inplace=False):  # noqa: A002 - PyTorch names
+    """``x`` where ``x > threshold``, else ``value``; gradient 0 where ``x <= threshold``."""
+    d = input._data
+    if d.dtype.kind == "b":
+        raise NotImplementedError("threshold: \"threshold_cpu\" not implemented for 'Bool'")
+    keep = d > threshold
+    if inplace and _inplace_ok(input):
+        np.copyto(d, np.asarray(value, dtype=d.dtype), where=~keep)
+        _mark_written(d)
+        return input
+    return _mask_mul(input, keep, (~keep) * value) if d.dtype.kind == "f" else \
+        Tensor._make(np.where(keep, d, np.asarray(value).astype(d.dtype)))
+
+
+def threshold_(input, threshold, value):  # noqa: A002
+    return globals()["threshold"](input, threshold, value, inplace=True)
+
+
+def glu(input, dim=-1):  # noqa: A002
+    """Gated linear unit: split ``input`` in halves ``a, b`` along ``dim``; ``a * sigmoid(b)``."""
+    if input._data.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    ax = norm_dim(dim, input._data.ndim, "glu")[0]
+    n = input._data.shape[ax]
+    if n % 2:
+        raise RuntimeError(
+            f"glu: Halving dimension must be even, but dimension {ax} is size {n} (input shape "
+            f"{tuple(input._data.shape)})")
+    from ..ops.index import getitem
+    x = _float_kernel(input, "glu_cpu")
+    lead = (slice(None),) * ax
+    a, b = getitem(x, lead + (slice(0, n // 2),)), getitem(x, lead + (slice(n // 2, n),))
+    return a * _ew.sigmoid(b)
+
+
+def prelu(input, weight):  # noqa: A002
+    """``max(0, x) + weight * min(0, x)`` with a learnable slope per channel (dim 1) or one for all.
+
+    Shapes: ``weight`` is 0-d or 1-D with 1 or C entries, C = ``input.shape[1]`` (1 for
+    input with fewer than 2 dims). Gradient at 0 is ``weight`` (PyTorch's rule).
+    """
+    w = weight if isinstance(weight, Tensor) else Tensor(weight)
+    if w._data.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {w._data.ndim}")
+    x = input
+    if x._data.dtype != w._data.dtype:
+        names = [_TORCH_TYPE.get(t._data.dtype.name, t._data.dtype.name) for t in (x, w)]
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {names[0]} and {names[1]} (input dtype "
+                           f"{x._data.dtype}, weight dtype {w._data.dtype})")
+    nd = x._data.ndim
+    c = x._data.shape[1] if nd >= 2 else 1
+    nw = w._data.size
+    if nw != 1 and nw != c:
+        raise RuntimeError(
+            f"prelu: Mismatch of parameter numbers and input channel size. Found parameter numbers = {nw} and "
+            f"channel size = {c} (input shape {tuple(x._data.shape)})")
+    if nw == 1:
+        wb = _shape.reshape(w, ()) if w._data.ndim else w
+    else:
+        wb = _shape.reshape(w, (c,) + (1,) * (nd - 2))
+    pos = x._data > 0
+    dt = x._data.dtype
+    return _ew.Mul()(x, const(pos.astype(dt))) + (x * const((~pos).astype(dt))) * wb
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  # noqa: A002
+    """Randomized leaky ReLU: slope ``U(lower, upper)`` per negative element when ``training``,
+    else the fixed slope ``(lower + upper) / 2`` (a ``leaky_relu``)."""
+    if lower > upper:
+        raise RuntimeError(f"rrelu: Lower bound should be less than or equal to the upper bound, got lower={lower}, "
+                           f"upper={upper}")
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    x = _float_kernel(input, "leaky_relu_cpu")
+    d = x._data
+    slope = B.get_rng().uniform(lower, upper, d.shape).astype(d.dtype)
+    scale = np.where(d > 0, np.ones((), dtype=d.dtype), slope)    # PyTorch samples a slope for x <= 0
+    if not isinstance(d, np.ndarray):
+        scale = B.to_device_array(scale, input.device)
+    if inplace and _inplace_ok(input):
+        d *= scale
+        _mark_written(d)
+        return input
+    return _ew.Mul()(x, const(scale))
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):  # noqa: A002
+    return rrelu(input, lower, upper, training, inplace=True)
 
 
 # ------------------------------------------------------------------ dropout
@@ -212,8 +476,230 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
 
 
 def pad(input, pad, mode="constant", value=None):  # noqa: A002
-    """Pad the last ``len(pad) // 2`` dims: ``pad = (left_last, right_last, left_prev, ...)``."""
-    return _shape.pad(input, pad, mode, 0.0 if value is None else value)
+    """Pad the last ``len(pad) // 2`` dims: ``pad = (left_last, right_last, left_prev, ...)``.
+
+    Modes ``'constant'`` (fill with ``value``, default 0), ``'reflect'``, ``'replicate'``
+    and ``'circular'``; negative sizes crop. See ``nerve.ops.shape.pad``.
+
+    Example:
+        >>> F.pad(nerve.randn(1, 3, 4, 4), (1, 1, 2, 2), mode="reflect").shape
+        (1, 3, 8, 6)
+    """
+    return _shape.pad(input, pad, mode, value)
+
+
+# ------------------------------------------------------------ interpolation
+_INTERP_MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
+_MODE_DIMS = {"linear": 3, "bilinear": 4, "trilinear": 5, "bicubic": 4}
+
+
+def _is_int(v):
+    if isinstance(v, Tensor):
+        return v._data.ndim == 0 and v._data.dtype.kind in "iu"
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
+                recompute_scale_factor=None, antialias=False):
+    """Resize the spatial dims of ``input`` (N, C, d1[, d2[, d3]]), as ``torch.nn.functional.interpolate``.
+
+    Args:
+        size: output spatial size (an int for all dims, or one per dim).
+        scale_factor: multiplier of the spatial size (a float or one per dim); the
+            output size is ``floor(in * scale)``. Unless ``recompute_scale_factor``
+            is True, the source positions use ``1 / scale_factor`` itself (PyTorch's rule).
+        mode: ``'nearest'`` (PyTorch's legacy ``floor(j * in / out)``), ``'nearest-exact'``
+            (pixel centres), ``'linear'`` (3-D), ``'bilinear'``/``'bicubic'`` (4-D),
+            ``'trilinear'`` (5-D) or ``'area'`` (adaptive average pooling).
+        align_corners: for the interpolating modes: map the corner pixels' centres
+            onto each other (True) or the corners' edges (False, the default).
+
+    Gradients flow to ``input`` in every mode (a scatter-add of the output gradient).
+
+    Example:
+        >>> F.interpolate(nerve.randn(1, 3, 8, 8), scale_factor=2, mode="bilinear").shape
+        (1, 3, 16, 16)
+    """
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: "
+                             "linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    nd = input._data.ndim
+    dim = nd - 2
+    spatial = list(input._data.shape[2:])
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        scales = None
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got input with "
+                    f"spatial dimensions of {spatial} and output size of {size}. Please provide input tensor "
+                    "in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.")
+            if not all(_is_int(v) for v in size):
+                raise TypeError(
+                    "expected size to be one of int or Tuple[int] or Tuple[int, int] or Tuple[int, int, int], "
+                    f"but got size with types {[type(v) for v in size]}")
+            out_size = [int(v) for v in size]
+        else:
+            out_size = [int(size)] * dim
+    elif scale_factor is not None:
+        out_size = None
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError(
+                    "Input and scale_factor must have the same number of spatial dimensions, but got input "
+                    f"with spatial dimensions of {spatial} and scale_factor of shape {scale_factor}. Please "
+                    "provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) "
+                    "format.")
+            scales = [float(s) for s in scale_factor]
+        else:
+            scales = [float(scale_factor)] * dim
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if mode == "area" and out_size is None:
+        recompute_scale_factor = True
+    if recompute_scale_factor:
+        out_size = [int(n * s) for n, s in zip(spatial, scales)]
+        scales = None
+    if antialias and not (mode in ("bilinear", "bicubic") and nd == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
+                         "a 4-D tensor as input")
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported yet")
+    if mode not in _INTERP_MODES or nd not in (3, 4, 5) or _MODE_DIMS.get(mode, nd) != nd:
+        want = _MODE_DIMS.get(mode)
+        if mode in _INTERP_MODES and nd in (3, 4, 5):
+            raise NotImplementedError(f"Got {nd}D input, but {mode} mode needs {want}D input")
+        raise NotImplementedError(
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {nd}D) for the modes: nearest | "
+            f"linear | bilinear | bicubic | trilinear | area | nearest-exact (got {mode})")
+    if out_size is None:
+        out_size = [int(float(n) * s) for n, s in zip(spatial, scales)]
+    if any(o <= 0 for o in out_size) or any(n <= 0 for n in spatial):
+        names = "DHW"[3 - dim:]
+        ins = ", ".join(f"{c}: {n}" for c, n in zip(names, spatial))
+        outs = ", ".join(f"{c}: {n}" for c, n in zip(names, out_size))
+        raise RuntimeError(f"interpolate: Input and output sizes should be greater than 0, but got input ({ins}) "
+                           f"and output ({outs})")
+    x = input
+    dt = x._data.dtype
+    if mode not in ("nearest", "nearest-exact") and dt.kind != "f":
+        raise NotImplementedError(f"interpolate: mode {mode!r} needs a floating point input, got dtype {dt}; "
+                                  "convert it with .float()")
+    for i, (n_in, n_out) in enumerate(zip(spatial, out_size)):
+        s = None if scales is None else scales[i]
+        ax = 2 + i
+        if mode in ("nearest", "nearest-exact"):
+            idx = _nx.nearest_taps(n_in, n_out, s, mode == "nearest-exact", dt, dim == 2)
+            if n_in == n_out and np.array_equal(idx, np.arange(n_in)):
+                continue
+            x = _nx.resample(x, ax, idx)
+            continue
+        if mode == "area":
+            idx, w = _nx.area_taps(n_in, n_out, dt)
+        elif mode == "bicubic":
+            idx, w = _nx.cubic_taps(n_in, n_out, align_corners, s, dt)
+        else:
+            idx, w = _nx.linear_taps(n_in, n_out, align_corners, s, dt)
+        if n_in == n_out and np.array_equal(idx[0], np.arange(n_in)) and (w[0] == 1).all():
+            continue
+        x = _nx.resample(x, ax, idx, w)
+    return x if x is not input else _ew.Clone()(input)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):  # noqa: A002
+    """Deprecated alias of ``interpolate`` (warns, as PyTorch)."""
+    warnings.warn("nn.functional.upsample is deprecated. Use nn.functional.interpolate instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):  # noqa: A002
+    """Deprecated: ``interpolate(..., mode='nearest')``."""
+    warnings.warn("nn.functional.upsample_nearest is deprecated. Use nn.functional.interpolate instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):  # noqa: A002
+    """Deprecated: ``interpolate(..., mode='bilinear', align_corners=True)``."""
+    warnings.warn("nn.functional.upsample_bilinear is deprecated. Use nn.functional.interpolate instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# ------------------------------------------------------------ norms and distances
+def _broadcast_pair(op, a, b, floats_only=False):
+    """Two operands as tensors of one float dtype and one (broadcast) shape, or PyTorch's error."""
+    from ..ops._util import lift_pair
+    a, b = lift_pair(a, b)
+    if floats_only and a._data.dtype.kind not in "fc":
+        raise RuntimeError(f"{op}: expected common dtype to be floating point, yet common dtype is "
+                           f"{_TORCH_TYPE.get(a._data.dtype.name, a._data.dtype.name)}")
+    sa, sb = a._data.shape, b._data.shape
+    try:
+        shape = np.broadcast_shapes(sa, sb)
+    except ValueError:
+        raise RuntimeError(f"{op}: the shapes {tuple(sa)} and {tuple(sb)} do not broadcast (the size of each "
+                           "dimension must match or be 1)") from None
+    a, b = _float_input(a), _float_input(b)
+    return _shape.expand(a, shape), _shape.expand(b, shape)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):  # noqa: A002
+    """``input / max(||input||_p, eps)`` along ``dim`` (rows of unit p-norm for the default dim=1).
+
+    Example:
+        >>> F.normalize(nerve.tensor([[3.0, 4.0]])).tolist()
+        [[0.6000000238418579, 0.800000011920929]]
+    """
+    x = input
+    if x._data.dtype.kind not in "fc":
+        raise RuntimeError(f"normalize: linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {_TORCH_TYPE.get(x._data.dtype.name, x._data.dtype.name)}")
+    denom = _ew.clamp(_nx.vector_norm(x, p, dim, keepdim=True), min=eps)
+    res = x / denom
+    if out is None:
+        return res
+    out._data[...] = res._data
+    _mark_written(out._data)
+    return out
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """``||x1 - x2 + eps||_p`` over the last dim (inputs broadcast), as ``torch.pairwise_distance``."""
+    from ..ops._util import lift_pair
+    a, b = lift_pair(x1, x2)
+    a, b = _float_input(a), _float_input(b)
+    nd = max(a._data.ndim, b._data.ndim)
+    try:
+        diff = a - b + eps
+    except (ValueError, RuntimeError):
+        raise RuntimeError(f"pairwise_distance: the shapes {tuple(a._data.shape)} and {tuple(b._data.shape)} "
+                           "do not broadcast") from None
+    return _nx.vector_norm(diff, p, nd - 1 if nd else None, keepdim)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """``sum(x1 * x2, dim) / (max(||x1||, eps) * max(||x2||, eps))`` (inputs broadcast).
+
+    As in PyTorch, each input is divided by its own (clamped) norm before the dot
+    product, and the clamp is invisible to autograd (the gradient of the norm
+    flows even where the clamp applies), so zero vectors give finite gradients.
+    """
+    a, b = _broadcast_pair("cosine_similarity", x1, x2, floats_only=True)
+
+    def unit(v):
+        n = _nx.vector_norm(v, 2.0, dim, keepdim=True)
+        nd = n._data
+        bump = np.maximum(nd, np.asarray(eps, dtype=nd.dtype)) - nd   # clamp_min under no_grad
+        return v / (n + const(bump)) if (bump != 0).any() else v / n
+    return (unit(a) * unit(b)).sum(dim)
 
 
 # ------------------------------------------------------------- loss helpers
@@ -403,12 +889,22 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """
     reduction = _reduction("binary_cross_entropy", reduction, size_average, reduce)
     target = _target("binary_cross_entropy", input, target)
+    # PyTorch checks both sides (NaN fails the check too: min/max propagate it)
     d = input._data
-    if d.size and (d.min() < 0 or d.max() > 1):
+    if d.size and not (d.min() >= 0 and d.max() <= 1):
         raise RuntimeError(
-            f"binary_cross_entropy: input values must be probabilities in [0, 1], got values in "
-            f"[{float(d.min()):.4g}, {float(d.max()):.4g}]. If these are logits (raw scores), use "
+            f"binary_cross_entropy: all elements of input should be between 0 and 1 (probabilities in [0, 1]), "
+            f"got values in [{float(np.nanmin(d)) if not np.isnan(d).all() else float('nan'):.4g}, "
+            f"{float(np.nanmax(d)) if not np.isnan(d).all() else float('nan'):.4g}]"
+            f"{' and NaN' if np.isnan(d).any() else ''}. If these are logits (raw scores), use "
             "binary_cross_entropy_with_logits / nn.BCEWithLogitsLoss, or apply sigmoid() first")
+    t = target._data
+    if t.size and not (t.min() >= 0 and t.max() <= 1):
+        raise RuntimeError(
+            "binary_cross_entropy: all elements of target should be between 0 and 1, got values in "
+            f"[{float(np.nanmin(t)) if not np.isnan(t).all() else float('nan'):.4g}, "
+            f"{float(np.nanmax(t)) if not np.isnan(t).all() else float('nan'):.4g}]"
+            f"{' and NaN' if np.isnan(t).any() else ''}; for -1/1 labels use (target + 1) / 2")
     loss = _nn.BinaryCrossEntropy()(input, target)
     if weight is not None:
         loss = loss * const(_broadcast_weight("binary_cross_entropy", "weight", weight, input))
@@ -622,6 +1118,11 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     ``reduction='batchmean'`` (sum / batch size) gives the true KL divergence;
     ``'mean'`` averages over every element, as PyTorch does.
     """
+    if reduction == "mean" and size_average is None and reduce is None:
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support size."
+            "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+            "'mean' will be changed to behave the same as 'batchmean' in the next major release.", stacklevel=3)
     reduction = _reduction("kl_div", reduction, size_average, reduce,
                            allowed=("mean", "batchmean", "sum", "none"))
     target = _target("kl_div", input, target)
@@ -637,8 +1138,325 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _reduce(loss, reduction)
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """``sum(x1 * x2, dim) / (max(||x1||, eps) * max(||x2||, eps))`` (inputs broadcast)."""
-    n1 = _ew.sqrt((x1 * x1).sum(dim, keepdim=True))
-    n2 = _ew.sqrt((x2 * x2).sum(dim, keepdim=True))
-    return ((x1 / _ew.clamp(n1, min=eps)) * (x2 / _ew.clamp(n2, min=eps))).sum(dim)
+
+# ------------------------------------------------------------ margin and embedding losses
+def _as_tensor(t):
+    return t if isinstance(t, Tensor) else Tensor(t)
+
+
+def _bshape(op, *tensors):
+    try:
+        return np.broadcast_shapes(*(t._data.shape for t in tensors))
+    except ValueError:
+        raise RuntimeError(f"{op}: the shapes {', '.join(str(tuple(t._data.shape)) for t in tensors)} do not "
+                           "broadcast (the size of each dimension must match or be 1)") from None
+
+
+def _softplus_stable(x):
+    """``log(1 + exp(x))`` for any ``x`` (no linear threshold), gradient ``sigmoid(x)``."""
+    return _nx.Softplus(1.0, None)(x)
+
+
+@_finite_loss
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    """Two-class logistic loss ``log(1 + exp(-y x))`` for targets ``y`` in {1, -1}.
+
+    Shapes: ``target`` broadcasts to the input's shape (the loss has the input's shape).
+    """
+    reduction = _reduction("soft_margin_loss", reduction, size_average, reduce)
+    target = _as_tensor(target)
+    shape = _bshape("soft_margin_loss", input, target)
+    if shape != input._data.shape:
+        raise RuntimeError(f"soft_margin_loss: output with shape {list(input._data.shape)} doesn't match the "
+                           f"broadcast shape {list(shape)} (target shape {tuple(target._data.shape)})")
+    x = _ensure_float(input)
+    return _reduce(_softplus_stable(-(x * target)), reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,  # noqa: A002
+                        reduction="mean"):
+    """``max(0, -y (x1 - x2) + margin)``: ``y = 1`` asks for ``x1 > x2``, ``y = -1`` for ``x2 > x1``."""
+    reduction = _reduction("margin_ranking_loss", reduction, size_average, reduce)
+    target = _as_tensor(target)
+    d1, d2, dt_ = input1._data.ndim, input2._data.ndim, target._data.ndim
+    if d1 != d2 or d1 != dt_:
+        raise RuntimeError(
+            "margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: "
+            f"{tuple(input1._data.shape)}, input2: {tuple(input2._data.shape)}, target: {tuple(target._data.shape)}")
+    _bshape("margin_ranking_loss", input1, input2, target)
+    loss = _ew.clamp(-target * (input1 - input2) + margin, min=0.0)
+    return _reduce(loss, reduction)
+
+
+@_finite_loss
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    """``x`` where ``y = 1``, ``max(0, margin - x)`` where ``y = -1`` (``x`` often a distance)."""
+    reduction = _reduction("hinge_embedding_loss", reduction, size_average, reduce)
+    target = _as_tensor(target)
+    _bshape("hinge_embedding_loss", input, target)
+    x = _ensure_float(input)
+    t = target._data
+    zero = const(np.zeros((), dtype=x._data.dtype))
+    margin_part = _ew.Where(t != 1)(_ew.clamp(-x + margin, min=0.0), zero)
+    self_part = _ew.Where(t != -1)(x, zero)
+    return _reduce(margin_part + self_part, reduction)
+
+
+_COSINE_EPS = 1e-12
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,  # noqa: A002
+                          reduction="mean"):
+    """``1 - cos(x1, x2)`` where ``y = 1``, ``max(0, cos(x1, x2) - margin)`` where ``y = -1``.
+
+    Shapes: inputs (N, D) with target (N,), or inputs (D,) with a 0-d target.
+    """
+    reduction = _reduction("cosine_embedding_loss", reduction, size_average, reduce)
+    target = _as_tensor(target)
+    td = target._data.ndim
+    s1, s2 = tuple(input1._data.shape), tuple(input2._data.shape)
+    if td not in (0, 1):
+        raise RuntimeError("cosine_embedding_loss: 0D or 1D target tensor expected, multi-target not supported, "
+                           f"got target of shape {tuple(target._data.shape)}")
+    if td == 1 and (len(s1) != 2 or len(s2) != 2):
+        raise RuntimeError(f"cosine_embedding_loss: 1D target tensor expects 2D input tensors, but found inputs "
+                           f"with sizes {list(s1)} and {list(s2)}.")
+    if td == 0 and (len(s1) != 1 or len(s2) != 1):
+        raise RuntimeError(f"cosine_embedding_loss: 0D target tensor expects 1D input tensors, but found inputs "
+                           f"with sizes {list(s1)} and {list(s2)}.")
+    a, b = _broadcast_pair("cosine_embedding_loss", input1, input2)
+    prod = (a * b).sum(td)
+    m1 = (a * a).sum(td) + _COSINE_EPS
+    m2 = (b * b).sum(td) + _COSINE_EPS
+    cos = prod / _ew.sqrt(m1 * m2)
+    t = target._data
+    _bshape("cosine_embedding_loss", cos, target)
+    zero = const(np.zeros((), dtype=cos._data.dtype))
+    loss = _ew.Where(t == 1)(1.0 - cos, zero) + _ew.Where(t == -1)(_ew.clamp(cos - margin, min=0.0), zero)
+    return _reduce(loss, reduction)
+
+
+def _triplet(anchor, positive, negative, dist, margin, swap, reduction, op):
+    a_d, p_d, n_d = anchor._data.ndim, positive._data.ndim, negative._data.ndim
+    if not (a_d == p_d == n_d):
+        raise RuntimeError(
+            f"{op}: The anchor, positive, and negative tensors are expected to have the same number of "
+            f"dimensions, but got: anchor {a_d}D, positive {p_d}D, and negative {n_d}D inputs")
+    d_pos = dist(anchor, positive)
+    d_neg = dist(anchor, negative)
+    if swap:
+        d_neg = _ew.minimum(d_neg, dist(positive, negative))
+    return _reduce(_ew.clamp(d_pos - d_neg + margin, min=0.0), reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    """``max(0, d(a, p) - d(a, n) + margin)`` with ``d`` the ``pairwise_distance`` (p-norm).
+
+    ``swap=True`` uses ``min(d(a, n), d(p, n))`` as the negative distance.
+    Shapes: (N, D) or (D,) for all three.
+    """
+    reduction = _reduction("triplet_margin_loss", reduction, size_average, reduce)
+    if margin <= 0:
+        raise ValueError(f"triplet_margin_loss: margin must be greater than 0, got {margin}")
+    return _triplet(anchor, positive, negative, lambda u, v: pairwise_distance(u, v, p, eps), margin, swap,
+                    reduction, "triplet_margin_loss")
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
+                                      swap=False, reduction="mean"):
+    """The triplet loss with any ``distance_function(x1, x2)`` (default ``pairwise_distance``)."""
+    op = "triplet_margin_with_distance_loss"
+    if margin <= 0:
+        raise ValueError(f"{op}: expected margin to be greater than 0, got {margin} instead")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}: {reduction} is not a valid value for reduction")
+    dist = pairwise_distance if distance_function is None else distance_function
+    return _triplet(anchor, positive, negative, dist, margin, swap, reduction, op)
+
+
+# ------------------------------------------------------------ likelihood losses
+@_finite_loss
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,  # noqa: A002
+                     reduce=None, reduction="mean"):
+    """Poisson negative log-likelihood: ``exp(x) - y x`` (``log_input``) or ``x - y log(x + eps)``.
+
+    ``full=True`` adds Stirling's approximation ``y log y - y + 0.5 log(2 pi y)`` of
+    ``log(y!)`` for targets above 1. Shapes broadcast.
+    """
+    reduction = _reduction("poisson_nll_loss", reduction, size_average, reduce)
+    target = _as_tensor(target)
+    _bshape("poisson_nll_loss", input, target)
+    x = _ensure_float(input)
+    y = target if target._data.dtype == x._data.dtype else target.to(x._data.dtype)
+    if log_input:
+        loss = _ew.exp(x) - y * x
+    else:
+        loss = x - y * _ew.log(x + eps)
+    if full:
+        small = y._data <= 1
+        ys = _ew.Where(small)(const(np.full((), 2.0, dtype=y._data.dtype)), y) if small.any() else y
+        stirling = ys * _ew.log(ys) - ys + _ew.log(ys * (2 * math.pi)) * 0.5
+        if small.any():
+            stirling = _ew.Where(small)(const(np.zeros((), dtype=y._data.dtype)), stirling)
+        loss = loss + stirling
+    return _reduce(loss, reduction)
+
+
+@_finite_loss
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):  # noqa: A002
+    """Gaussian negative log-likelihood ``0.5 (log var + (x - y)^2 / var)`` (+ ``0.5 log 2 pi`` if ``full``).
+
+    ``var`` has the input's shape (heteroscedastic), or one dim fewer / one dim of
+    size 1 (homoscedastic), or is a float. It is clamped at ``eps`` for stability,
+    and, as in PyTorch, the clamp does not stop its gradient.
+    """
+    x = _ensure_float(input)
+    if isinstance(var, numbers.Real) and not isinstance(var, Tensor):
+        if var < 0:
+            raise ValueError("gaussian_nll_loss: var has negative entry/entries")
+        var = const(np.full(x._data.shape, var, dtype=x._data.dtype))
+    else:
+        var = _as_tensor(var)
+        if (var._data < 0).any():
+            raise ValueError("gaussian_nll_loss: var has negative entry/entries")
+    vs, xs = tuple(var._data.shape), tuple(x._data.shape)
+    if vs != xs:
+        if xs[:-1] == vs:
+            var = _shape.unsqueeze(var, -1)
+        elif not (len(xs) == len(vs) and sum(v for a, v in zip(xs, vs) if a != v) == 1):
+            raise ValueError(f"gaussian_nll_loss: var is of incorrect size: var shape {vs} for input shape {xs}; "
+                             "expected the input's shape, the input's shape without its last dim, or one dim of "
+                             "size 1")
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"gaussian_nll_loss: {reduction} is not valid")
+    target = _as_tensor(target)
+    vd = var._data
+    bump = np.maximum(vd, np.asarray(eps, dtype=vd.dtype)) - vd           # clamp_ under no_grad
+    if (bump != 0).any():
+        var = var + const(bump)
+    loss = (_ew.log(var) + _ew.square(x - target) / var) * 0.5
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+# ------------------------------------------------------------ multi-class / multi-label margins
+@_finite_loss
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
+                                reduction="mean"):
+    """Per-class logistic loss averaged over classes: ``-mean_c [y log s(x) + (1 - y) log s(-x)]``.
+
+    Shapes: input (N, C), target (N, C) with 0/1 entries; ``weight`` (C,) per class.
+    The unreduced loss has shape (N,).
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _reduction("multilabel_soft_margin_loss", reduction, size_average, reduce)
+    x = _ensure_float(input)
+    target = _as_tensor(target)
+    _bshape("multilabel_soft_margin_loss", x, target)
+    loss = -(target * _nx.LogSigmoid()(x) + (1.0 - target) * _nx.LogSigmoid()(-x))
+    if weight is not None:
+        loss = loss * (weight if isinstance(weight, Tensor) else const(np.asarray(weight, dtype=x._data.dtype)))
+    cdim = x._data.ndim - 1
+    c = x._data.shape[cdim] if x._data.ndim else 1
+    loss = loss.sum(cdim) * (1.0 / c) if x._data.ndim else loss
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"multilabel_soft_margin_loss: {reduction} is not valid")
+    return _reduce(loss, reduction)
+
+
+def _class_rows(op, input, target):
+    """``input`` as (N, C) rows and integer ``target`` as (N,) for the margin losses."""
+    target = _as_tensor(target)
+    shape = input._data.shape
+    if input._data.ndim not in (1, 2) or (input._data.ndim == 1 and shape[0] == 0) or \
+            (input._data.ndim == 2 and shape[1] == 0):
+        raise RuntimeError(f"{op}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(shape)}")
+    if target._data.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}: expected scalar type Long but found {target._data.dtype} for the target; "
+                           "convert it with target.long()")
+    return target
+
+
+@_finite_loss
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,  # noqa: A002
+                      reduction="mean"):
+    """Multi-class hinge loss ``sum_{i != y} max(0, margin - x[y] + x[i])^p / C`` (times ``weight[y]``).
+
+    Shapes: input (N, C) with target (N,), or (C,) with a 0-d target; ``weight`` (C,).
+    """
+    reduction = _reduction("multi_margin_loss", reduction, size_average, reduce)
+    if p not in (1, 2):
+        raise ValueError("multi_margin_loss: only p == 1 and p == 2 supported")
+    if weight is not None:
+        weight = _as_tensor(weight)
+        if weight._data.ndim != 1:
+            raise ValueError("multi_margin_loss: weight must be one-dimensional")
+    target = _class_rows("multi_margin_loss", input, target)
+    x = _ensure_float(input)
+    one_d = x._data.ndim == 1
+    n = 1 if one_d else x._data.shape[0]
+    c = x._data.shape[-1]
+    t = target._data.reshape(-1)
+    if t.size != n or (one_d and target._data.ndim > 1) or (not one_d and target._data.ndim != 1):
+        raise RuntimeError(
+            "multi_margin_loss: target tensor should be 1-D with size equal to the number of input samples "
+            f"(batch size). Expected target size [{n}], but got {list(target._data.shape)}. Input has shape "
+            f"{list(x._data.shape)}.")
+    if t.size and (t.min() < 0 or t.max() >= c):
+        raise RuntimeError(f"multi_margin_loss: target out of range: class indices must be in [0, {c - 1}], "
+                           f"got {int(t[(t < 0) | (t >= c)][0])}")
+    if weight is not None and weight._data.shape != (c,):
+        raise RuntimeError(f"multi_margin_loss: inconsistent weight size, expected {c} but got "
+                           f"{list(weight._data.shape)}")
+    rows = _shape.reshape(x, (n, c))
+    dt = x._data.dtype
+    picked = rows.gather(1, Tensor._make(t.reshape(n, 1).astype(np.int64)))
+    z = _ew.relu(rows - picked + margin)      # PyTorch: gradient only where z > 0
+    if p == 2:
+        z = z * z
+    other = np.ones((n, c), dtype=dt)
+    other[np.arange(n), t] = 0
+    if weight is not None:
+        other *= weight._data.astype(dt)[t][:, None]
+    loss = (z * const(other)).sum(1) * (1.0 / c)
+    if one_d:
+        loss = _shape.reshape(loss, ())
+    return _reduce(loss, reduction)
+
+
+@_finite_loss
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
+    """Multi-label hinge loss ``sum_{j in labels} sum_{i not in labels} max(0, 1 - (x[j] - x[i])) / C``.
+
+    ``target`` holds each sample's label indices, padded with -1 after the last label;
+    it has the input's shape, (N, C) or (C,).
+    """
+    reduction = _reduction("multilabel_margin_loss", reduction, size_average, reduce)
+    target = _class_rows("multilabel_margin_loss", input, target)
+    x = _ensure_float(input)
+    if target._data.shape != x._data.shape:
+        raise RuntimeError(f"multilabel_margin_loss: inconsistent target size: {list(target._data.shape)} for "
+                           f"input of size: {list(x._data.shape)}")
+    one_d = x._data.ndim == 1
+    c = x._data.shape[-1]
+    rows = _shape.reshape(x, (-1, c)) if not one_d else _shape.reshape(x, (1, c))
+    n = rows._data.shape[0]
+    t = target._data.reshape(n, c).astype(np.int64)
+    valid = np.cumprod(t != -1, axis=1).astype(bool)       # the labels before the first -1
+    if ((t[valid] < 0) | (t[valid] >= c)).any():
+        raise RuntimeError(f"multilabel_margin_loss: argument #2 'target' is out of range: labels must be in "
+                           f"[0, {c - 1}] (or -1 to end the list)")
+    tc = np.where(valid, t, 0)
+    is_label = np.zeros((n, c), dtype=bool)
+    r = np.nonzero(valid)[0]
+    is_label[r, tc[valid]] = True
+    picked = rows.gather(1, Tensor._make(tc))                             # (n, c): x at each listed label
+    z = _ew.relu(_shape.unsqueeze(rows, 1) - _shape.unsqueeze(picked, 2) + 1.0)   # [n, j, i]
+    mask = valid[:, :, None] & ~is_label[:, None, :]
+    loss = (z * const(mask.astype(x._data.dtype))).sum((1, 2)) * (1.0 / c)
+    if one_d:
+        loss = _shape.reshape(loss, ())
+    return _reduce(loss, reduction)
