@@ -13,6 +13,9 @@ Keras-style use lives in ``nerve.keras``.
 """
 __version__ = "0.1.0"
 
+from . import _backend as _backend_mod  # noqa: E402
+_default_device = [_backend_mod.as_device("cpu")]
+
 from ._backend import (  # noqa: F401
     Device as device, Generator, bool_ as bool, default_generator, float16, float32, float64,
     get_default_dtype, int8, int16, int32, int64, manual_seed, set_default_dtype, uint8,
@@ -65,6 +68,29 @@ def __getattr__(name):
         globals()[name] = mod
         return mod
     raise AttributeError(f"module 'nerve' has no attribute {name!r}")
+
+
+from .ops._util import promote_types, result_type as _result_type  # noqa: E402
+
+
+def result_type(tensor1, tensor2):
+    """The dtype PyTorch's promotion gives ``tensor1 op tensor2`` (tensors or Python numbers)."""
+    return _result_type(tensor1, tensor2)
+
+
+def set_default_device(device):
+    """Accepted for compatibility: only 'cpu' (and 'cuda' with CuPy) exist; new tensors are made on the CPU
+    unless a ``device=`` is given."""
+    d = _backend_mod.as_device(device)
+    if d.type != "cpu":
+        from . import cuda as _cuda
+        if not _cuda.is_available():
+            raise RuntimeError(f"set_default_device({device!r}): no CUDA device is available (nerve.cuda.is_available() is False)")
+    _default_device[0] = d
+
+
+def get_default_device():
+    return _default_device[0]
 
 
 def is_tensor(obj) -> bool:

@@ -134,6 +134,20 @@ class Tensor:
     def numel(self):
         return int(self._data.size)
 
+    nelement = numel
+
+    def logical_not(self):
+        return _ops.logical_not(self)
+
+    def logical_and(self, other):
+        return _ops.logical_and(self, other)
+
+    def logical_or(self, other):
+        return _ops.logical_or(self, other)
+
+    def logical_xor(self, other):
+        return _ops.logical_xor(self, other)
+
     def element_size(self):
         return self._data.itemsize
 
@@ -604,6 +618,9 @@ class Tensor:
         return self._inplace("add_", lambda t, o: _ops.add(t, o if alpha == 1 else _ops.mul(o, alpha)), other)
 
     def sub_(self, other, alpha=1):
+        if self._data.dtype.kind == "b" or isinstance(other, bool) or (
+                isinstance(other, Tensor) and other._data.dtype.kind == "b"):
+            _ops.sub(self, other)          # raises PyTorch's error for bool subtraction
         if not (_enabled[0] and (self.requires_grad or getattr(other, "requires_grad", False))):
             return self._ufunc_(np.subtract, "sub_", other, alpha)
         return self._inplace("sub_", lambda t, o: _ops.sub(t, o if alpha == 1 else _ops.mul(o, alpha)), other)

@@ -94,6 +94,12 @@ class Pow(Op):
     save_output = True
 
     def forward(self, a, b):
+        if a.dtype.kind in "iu" and b.dtype.kind in "iu" and np.any(b < 0):
+            # integer powers with negative exponents, as PyTorch: 1 ** -k = 1, (-1) ** -k = +-1, else 0
+            safe = np.where(b < 0, 0, b)
+            out = a ** safe
+            neg = np.where(np.abs(a) == 1, np.where((np.abs(b) % 2 == 1) & (a == -1), -1, 1), 0).astype(out.dtype)
+            return np.where(b < 0, neg, out)
         return a ** b
 
     def backward(self, g):
@@ -469,12 +475,16 @@ def add(a, b):
     return Add()(a, b)
 
 
+def _is_bool(v):
+    return isinstance(v, bool) or (hasattr(v, "_data") and v._data.dtype.kind == "b")
+
+
 def sub(a, b):
-    a, b = lift_pair(a, b)
-    if a._data.dtype.kind == "b":
+    if _is_bool(a) or _is_bool(b):
         raise RuntimeError(
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
             "invert a mask, use the `~` or `logical_not()` operator instead.")
+    a, b = lift_pair(a, b)
     return Sub()(a, b)
 
 
@@ -501,6 +511,8 @@ def pow(a, b):  # noqa: A001 - PyTorch name
     """``a ** b``; either side may be a Python number."""
     from ..tensor import Tensor
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
+        if a._data.dtype.kind == "b" and isinstance(b, bool):
+            return clone(a) if b else _make(np.ones(a._data.shape, bool))
         if a._data.dtype.kind in "biu":
             if isinstance(b, float) or not isinstance(b, (int, np.integer)):
                 a = cast(a, _default_float())
@@ -510,14 +522,16 @@ def pow(a, b):  # noqa: A001 - PyTorch name
     if not isinstance(a, Tensor):
         if b._data.dtype.kind in "biu" and isinstance(a, (int, np.integer)):
             a, b = lift_pair(a, b)           # integer power: stays integer, as in PyTorch
+            if a._data.dtype.kind == "b":
+                raise NotImplementedError('"pow" not implemented for \'Bool\'')
             return Pow()(a, b)
         # c ** x = exp(x log c)
         if a == 0:
             return Pow()(lift(a, b), b)
         return exp(b * math.log(a)) if a > 0 else Pow()(lift(a, b), b)
     a, b = lift_pair(a, b)
-    if a._data.dtype.kind in "biu" and b._data.size and (b._data < 0).any():
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if a._data.dtype.kind == "b":
+        raise NotImplementedError('"pow" not implemented for \'Bool\'')
     return Pow()(a, b)
 
 
@@ -566,6 +580,8 @@ def cos(x):
 
 
 def abs(x):  # noqa: A001 - PyTorch name
+    if x._data.dtype.kind == "b":
+        raise NotImplementedError('"abs" not implemented for \'Bool\'')
     return Abs()(x)
 
 
@@ -622,6 +638,8 @@ def where(condition, input, other):  # noqa: A002
 
 
 def relu(x):
+    if x._data.dtype.kind == "b":
+        raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\' (relu of a bool tensor)')
     return Relu()(x)
 
 

@@ -86,8 +86,10 @@ def _norm_index(index):
     integers and arrays are mixed, the integers (with slices, None and ...) are applied
     first as a view, then the arrays.
     """
-    if isinstance(index, list) and any(isinstance(e, (slice, type(None), type(Ellipsis))) for e in index):
-        index = tuple(index)        # a list holding slices is a tuple (PyTorch's legacy rule)
+    if isinstance(index, list) and len(index) < 32 and any(
+            isinstance(e, (slice, type(None), type(Ellipsis), list, tuple, range)) or hasattr(e, "_data")
+            or hasattr(e, "shape") for e in index):
+        index = tuple(index)        # PyTorch (and old NumPy): such a short list is a tuple of indices
     if not isinstance(index, tuple):
         index = (index,)
     items = [_norm_item(i) for i in index]
@@ -117,6 +119,16 @@ def _norm_index(index):
             first.append(i)
             second.append(slice(None))
     return tuple(first), tuple(second), False
+
+
+class ShapeMismatchError(RuntimeError, ValueError):
+    """A value that does not broadcast to the indexed region (PyTorch: RuntimeError)."""
+
+
+def _shape_mismatch(vshape, shape, index, err):
+    return ShapeMismatchError(
+        f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to the indexing result "
+        f"of {index!r} on a tensor of shape {tuple(shape)} ({err})")
 
 
 def _index_error(shape, index, err):
@@ -205,8 +217,10 @@ class IndexPut(Op):
         idx = self.first if self.second is None else self.second
         try:
             self._target(out)[idx] = v
-        except (IndexError, ValueError) as e:
+        except IndexError as e:
             raise _index_error(x.shape, idx, e) from None
+        except ValueError as e:
+            raise _shape_mismatch(np.shape(v), x.shape, idx, e) from None
         return out
 
     def backward(self, g):
@@ -228,7 +242,12 @@ class IndexPut(Op):
             if self.second is not None:
                 gsel = GetItem(self.second, False)(gsel)
             from ._util import sum_to
-            gv = sum_to(gsel, v._data.shape)
+            vs = v._data.shape
+            extra = len(vs) - gsel._data.ndim        # a value may carry extra leading size-1 dims
+            core = vs[extra:] if extra > 0 else vs
+            gv = sum_to(gsel, core)
+            if extra > 0:
+                gv = gv.reshape(vs)
         return gx, gv
 
 
@@ -254,8 +273,10 @@ def index_put_(x, index, value):
         d = x._writable("index_put_")
         try:
             (d if second is None else d[first])[first if second is None else second] = v
-        except (IndexError, ValueError, TypeError) as e:
+        except (IndexError, TypeError) as e:
             raise _index_error(d.shape, index, e) from None
+        except ValueError as e:
+            raise _shape_mismatch(np.shape(v), d.shape, index, e) from None
         x._written()
         return x
     from ._util import lift

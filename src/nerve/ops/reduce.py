@@ -195,7 +195,10 @@ def sum(x, dim=None, keepdim=False, dtype=None):  # noqa: A001 - PyTorch name
 
 
 @numpy_aliases
-def mean(x, dim=None, keepdim=False):
+def mean(x, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        from .elementwise import cast
+        x = cast(x, np.dtype(dtype) if not hasattr(dtype, "kind") else dtype)
     if x._data.dtype.kind not in "fc":
         raise RuntimeError(
             f"mean(): expected a floating point tensor, got {x._data.dtype}; convert with .float() first")
@@ -256,6 +259,8 @@ def min(x, dim=None, keepdim=False):  # noqa: A001
 
 @numpy_aliases
 def argmax(x, dim=None, keepdim=False):
+    if x._data.dtype.kind == "b":
+        raise RuntimeError('"argmax_cpu" not implemented for \'Bool\'')
     if dim is None:
         return _make(np.asarray(np.argmax(x._data), dtype=np.int64))
     return _make(np.argmax(x._data, axis=dim, keepdims=keepdim).astype(np.int64))
@@ -263,6 +268,8 @@ def argmax(x, dim=None, keepdim=False):
 
 @numpy_aliases
 def argmin(x, dim=None, keepdim=False):
+    if x._data.dtype.kind == "b":
+        raise RuntimeError('"argmin_cpu" not implemented for \'Bool\'')
     if dim is None:
         return _make(np.asarray(np.argmin(x._data), dtype=np.int64))
     return _make(np.argmin(x._data, axis=dim, keepdims=keepdim).astype(np.int64))
