@@ -789,3 +789,20 @@ def test_dir_lists_registered_names():
         assert names == sorted(names)
         assert not any(k[0].isdigit() for k in dir(m.seq))
     assert len(dir(nn.Linear(2, 2))) == len(set(dir(nn.Linear(2, 2))))
+
+
+def test_keras_layers_run_backward_and_global_hooks():
+    from nerve import keras
+    from nerve.nn.modules.module import register_module_forward_hook
+    layer = keras.layers.Dense(3)
+    x = nerve.randn(2, 4)
+    layer(x)                                   # build
+    seen = []
+    h1 = layer.register_full_backward_hook(lambda m, gi, go: seen.append(("bw", tuple(go[0].shape))))
+    h2 = register_module_forward_hook(lambda m, a, o: seen.append(("fw", type(m).__name__)))
+    try:
+        layer(nerve.randn(2, 4, requires_grad=True)).sum().backward()
+    finally:
+        h1.remove()
+        h2.remove()
+    assert ("fw", "Dense") in seen and ("bw", (2, 3)) in seen

@@ -608,7 +608,7 @@ class Layer(Module):
             self.__dict__["_losses_added"] = []
         if kwargs and "training" in kwargs and not _call_accepts(type(self), "training"):
             kwargs.pop("training")
-        if self._forward_pre_hooks or self._forward_hooks:
+        if self._has_hooks:      # any module hook (forward, backward, global), as nn.Module
             out = self._call_with_hooks((x,) + tuple(rest), kwargs)
         else:
             out = self.call(x, *rest, **kwargs)
