@@ -300,3 +300,45 @@ def check_gradcheck(case):
 def check_gradgradcheck(case):
     xs = _nerve_inputs(case, np.float64)
     assert gradgradcheck(case.op.fn, xs), case.id
+
+
+def table_tests(table):
+    """The tests every op table runs, as module-level functions for pytest to collect.
+
+    In a test module: ``globals().update(table_tests(ALL))`` gives test_table_is_consistent,
+    test_forward, test_backward_vs_torch, test_gradcheck,
+    test_fast_backward_matches_graph_backward and test_gradgradcheck over the table's cases.
+    """
+    all_cases = cases(table)
+    gradgrad_cases = cases(table, only=lambda op: op.gradgrad)
+
+    def test_table_is_consistent():
+        ids = [p.id for p in all_cases]
+        assert len(ids) == len(set(ids)), "duplicate case ids"
+        names = [op.name for op in table]
+        assert len(names) == len(set(names)), "duplicate entry names"
+
+    each = pytest.mark.parametrize("case", all_cases)
+
+    @each
+    def test_forward(case):
+        check_forward(case)
+
+    @each
+    def test_backward_vs_torch(case):
+        check_backward(case)
+
+    @each
+    def test_gradcheck(case):
+        check_gradcheck(case)
+
+    @each
+    def test_fast_backward_matches_graph_backward(case):
+        check_fast_path_matches_graph_path(case)
+
+    @pytest.mark.parametrize("case", gradgrad_cases)
+    def test_gradgradcheck(case):
+        check_gradgradcheck(case)
+
+    return {f.__name__: f for f in (test_table_is_consistent, test_forward, test_backward_vs_torch, test_gradcheck,
+                                    test_fast_backward_matches_graph_backward, test_gradgradcheck)}

@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from optest import (  # noqa: E402
-    Op, cases, check_backward, check_fast_path_matches_graph_path, check_forward, check_gradcheck, check_gradgradcheck,
+    table_tests, Op, cases,
 )
 from optest import torch  # noqa: E402  (None when PyTorch is missing: lambdas only run when it is present)
 
@@ -355,37 +355,11 @@ CASES = cases(ALL)
 GRADGRAD = cases(ALL, only=lambda op: op.gradgrad)
 
 
-def test_table_is_consistent():
-    ids = [p.id for p in CASES]
-    assert len(ids) == len(set(ids)), "duplicate case ids"
-    names = [op.name for op in ALL]
-    assert len(names) == len(set(names)), "duplicate entry names"
+globals().update(table_tests(ALL))   # forward, backward, gradchecks, fast path (optest.py)
+
+
+def test_enough_second_order_entries():
     assert len(GRADGRAD) >= 20
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_forward(case):
-    check_forward(case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_backward_vs_torch(case):
-    check_backward(case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_gradcheck(case):
-    check_gradcheck(case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_fast_backward_matches_graph_backward(case):
-    check_fast_path_matches_graph_path(case)
-
-
-@pytest.mark.parametrize("case", GRADGRAD)
-def test_gradgradcheck(case):
-    check_gradgradcheck(case)
 
 
 # ------------------------------------------------------------------ integer results vs PyTorch

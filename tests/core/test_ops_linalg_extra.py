@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from optest import (  # noqa: E402
-    Op, cases, check_backward, check_fast_path_matches_graph_path, check_forward, check_gradcheck, check_gradgradcheck,
+    table_tests, Op, cases,
 )
 from optest import torch  # noqa: E402
 
@@ -45,29 +45,7 @@ TABLE = [
 CASES = cases(TABLE)
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_forward(case):
-    check_forward(case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_backward_vs_torch(case):
-    check_backward(case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_gradcheck(case):
-    check_gradcheck(case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_fast_backward_matches_graph_backward(case):
-    check_fast_path_matches_graph_path(case)
-
-
-@pytest.mark.parametrize("case", cases(TABLE, only=lambda op: op.gradgrad))
-def test_gradgradcheck(case):
-    check_gradgradcheck(case)
+globals().update(table_tests(TABLE))   # forward, backward, gradchecks, fast path (optest.py)
 
 
 @pytest.mark.parametrize("call", [

@@ -17,7 +17,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "core"))
 from optest import (  # noqa: E402
-    Op, cases, check_backward, check_fast_path_matches_graph_path, check_forward, check_gradcheck, check_gradgradcheck,
+    table_tests, Op, cases,
 )
 
 import nerve  # noqa: E402
@@ -1005,31 +1005,4 @@ CASES = cases(PRIMITIVES)
 GRADGRAD = cases(PRIMITIVES, only=lambda op: op.gradgrad)
 
 
-def test_table_is_consistent():
-    ids = [p.id for p in CASES]
-    assert len(ids) == len(set(ids))
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_forward(case):
-    check_forward(case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_backward_vs_torch(case):
-    check_backward(case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_gradcheck(case):
-    check_gradcheck(case)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_fast_backward_matches_graph_backward(case):
-    check_fast_path_matches_graph_path(case)
-
-
-@pytest.mark.parametrize("case", GRADGRAD)
-def test_gradgradcheck(case):
-    check_gradgradcheck(case)
+globals().update(table_tests(PRIMITIVES))   # forward, backward, gradchecks, fast path (optest.py)
