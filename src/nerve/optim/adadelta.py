@@ -57,12 +57,8 @@ class Adadelta(Optimizer):
         if not 0.0 <= group["weight_decay"]:
             raise ValueError(f"Invalid weight_decay value: {group['weight_decay']}")
 
-    def _setstate_groups(self):
-        for g in self.param_groups:
-            g.setdefault("foreach", None)
-            g.setdefault("maximize", False)
-            g.setdefault("differentiable", False)
-            g.setdefault("capturable", False)
+    # keys an older state dict may lack (filled in by Optimizer._setstate_groups)
+    _group_defaults = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
 
     def _state_keys(self, group):
         return _KEYS

@@ -67,12 +67,8 @@ class Adagrad(Optimizer):
         if not 0.0 <= group["eps"]:
             raise ValueError(f"Invalid epsilon value: {group['eps']}")
 
-    def _setstate_groups(self):
-        for g in self.param_groups:
-            g.setdefault("foreach", None)
-            g.setdefault("maximize", False)
-            g.setdefault("differentiable", False)
-            g.setdefault("fused", None)
+    # keys an older state dict may lack (filled in by Optimizer._setstate_groups)
+    _group_defaults = {"foreach": None, "maximize": False, "differentiable": False, "fused": None}
 
     def _state_keys(self, group):
         return (("sum", float(group["initial_accumulator_value"])),)

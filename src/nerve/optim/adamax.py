@@ -62,12 +62,8 @@ class Adamax(Optimizer):
         _check_common(group["lr"], group["eps"], group["weight_decay"], False, False)
         _check_betas(group["betas"])
 
-    def _setstate_groups(self):
-        for g in self.param_groups:
-            g.setdefault("foreach", None)
-            g.setdefault("maximize", False)
-            g.setdefault("differentiable", False)
-            g.setdefault("capturable", False)
+    # keys an older state dict may lack (filled in by Optimizer._setstate_groups)
+    _group_defaults = {"foreach": None, "maximize": False, "differentiable": False, "capturable": False}
 
     def _state_keys(self, group):
         return _KEYS

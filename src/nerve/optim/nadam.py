@@ -150,13 +150,9 @@ class NAdam(_ScalarState, Optimizer):
         if not 0.0 <= group["momentum_decay"]:
             raise ValueError(f"Invalid momentum_decay value: {group['momentum_decay']}")
 
-    def _setstate_groups(self):
-        for g in self.param_groups:
-            g.setdefault("maximize", False)
-            g.setdefault("foreach", None)
-            g.setdefault("capturable", False)
-            g.setdefault("differentiable", False)
-            g.setdefault("decoupled_weight_decay", False)
+    # keys an older state dict may lack (filled in by Optimizer._setstate_groups)
+    _group_defaults = {"maximize": False, "foreach": None,
+                       "capturable": False, "differentiable": False, "decoupled_weight_decay": False}
 
     def _state_keys(self, group):
         return _KEYS

@@ -750,8 +750,13 @@ class Optimizer:
         self._cache = []
         self._setstate_groups()
 
+    _group_defaults = {}
+
     def _setstate_groups(self):
-        """Fill in keys older state dicts may lack (subclasses override)."""
+        """Fill in keys older state dicts may lack (``_group_defaults``; subclasses may override)."""
+        for g in self.param_groups:
+            for k, v in self._group_defaults.items():
+                g.setdefault(k, v)
 
     @staticmethod
     def _cast_state(p, key, value):

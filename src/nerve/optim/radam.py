@@ -61,13 +61,9 @@ class RAdam(Optimizer):
         _check_common(group["lr"], group["eps"], group["weight_decay"], False, False)
         _check_betas(group["betas"])
 
-    def _setstate_groups(self):
-        for g in self.param_groups:
-            g.setdefault("foreach", None)
-            g.setdefault("maximize", False)
-            g.setdefault("differentiable", False)
-            g.setdefault("decoupled_weight_decay", False)
-            g.setdefault("capturable", False)
+    # keys an older state dict may lack (filled in by Optimizer._setstate_groups)
+    _group_defaults = {"foreach": None, "maximize": False,
+                       "differentiable": False, "decoupled_weight_decay": False, "capturable": False}
 
     def _state_keys(self, group):
         return _KEYS

@@ -67,14 +67,9 @@ class RMSprop(Optimizer):
         if not 0.0 <= group["alpha"]:
             raise ValueError(f"Invalid alpha value: {group['alpha']}")
 
-    def _setstate_groups(self):
-        for g in self.param_groups:
-            g.setdefault("momentum", 0)
-            g.setdefault("centered", False)
-            g.setdefault("foreach", None)
-            g.setdefault("maximize", False)
-            g.setdefault("differentiable", False)
-            g.setdefault("capturable", False)
+    # keys an older state dict may lack (filled in by Optimizer._setstate_groups)
+    _group_defaults = {"momentum": 0, "centered": False, "foreach": None,
+                       "maximize": False, "differentiable": False, "capturable": False}
 
     def _state_keys(self, group):
         keys = (("square_avg", 0.0),)
