@@ -22,4 +22,7 @@ def __getattr__(name):
     if name == "Progbar":
         from ..callbacks import Progbar
         return Progbar
+    if name in ("np_utils", "file_utils", "numerical_utils"):
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'nerve.keras.utils' has no attribute {name!r}")
