@@ -21,7 +21,7 @@ def _shape_arg(size):
     """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` like PyTorch."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
-    return tuple(int(s) for s in size)
+    return tuple(map(int, size))
 
 
 class Tensor:
@@ -467,26 +467,26 @@ class Tensor:
 
     def _check_overlap(self, name, d, args, fill=False):
         """PyTorch's rules for writes whose memory overlaps: an expanded (zero-stride) target
-        only takes fills, and an operand may alias the target only exactly (``a.add_(a)``)."""
-        if not fill and not isinstance(d, np.generic) and d.size > 1 and 0 in d.strides and any(
+        only takes fills (which read their value first), an operand may alias the target only
+        exactly (``a.add_(a)``), and the scatter family takes no operand sharing its memory."""
+        if fill or (name == "copy_" and len(args) == 1 and getattr(args[0], "_data", None) is d):
+            return                     # (``e.copy_(e)`` changes nothing, even on an expanded ``e``)
+        if not isinstance(d, np.generic) and d.size > 1 and 0 in d.strides and any(
                 n > 1 and st == 0 for n, st in zip(d.shape, d.strides)):
             raise RuntimeError(
                 f"{name}: unsupported operation: more than one element of the written-to tensor refers to a "
                 "single memory location. Please clone() the tensor before performing the operation.")
-        if name == "index_put_":
-            return                     # NumPy copies an aliasing value before writing
+        bad = ("full", "partial") if name in _NO_ALIAS else ("partial",)
         for a in args:
             o = a._data if isinstance(a, Tensor) else None
-            if o is None or isinstance(o, np.generic) or o is d:
+            if o is None or isinstance(o, np.generic) or (o is d and name not in _NO_ALIAS):
                 continue
-            if np.may_share_memory(o, d) and not (o.shape == d.shape and o.strides == d.strides and
-                                                   o.__array_interface__["data"][0] ==
-                                                   d.__array_interface__["data"][0]):
+            if _overlap_status(o, d) in bad:
                 raise RuntimeError(
                     f"{name}: unsupported operation: some elements of the input tensor and the written-to tensor "
                     "refer to a single memory location. Please clone() the tensor before performing the operation.")
 
-    def _write_result(self, name, res):
+    def _write_result(self, name, res, where=None):
         d = self._writable(name)
         if res.dtype != d.dtype and not np.can_cast(res.dtype, d.dtype, "same_kind"):
             raise RuntimeError(
@@ -501,40 +501,50 @@ class Tensor:
                 raise RuntimeError(
                     f"{name}: output with shape {list(d.shape)} doesn't match the broadcast shape "
                     f"{list(np.broadcast_shapes(res.shape, d.shape)) if _broadcastable(res.shape, d.shape) else list(res.shape)}")
-        np.copyto(d, res, casting="unsafe")
+        if where is None:
+            np.copyto(d, res, casting="unsafe")
+        else:
+            np.copyto(d, res, casting="unsafe", where=where)
 
-    def _inplace(self, name, fn, *args):
-        """Apply ``fn(tensor, *args) -> Tensor`` in place (the one path of every ``*_`` method)."""
+    def _inplace(self, name, fn, *args, written=None, through_view=False):
+        """Apply ``fn(tensor, *args) -> Tensor`` in place (the one path of every ``*_`` method).
+
+        ``written``: an ``ops._util.Written`` for ops that change only some elements
+        (``x[i] = v``, ``masked_fill_``), read only where the write reaches an expanded view.
+        ``through_view``: the write of a view's new value into its base (the memory checks
+        were made on the view, the tensor the user wrote)."""
         rec = _enabled[0] and (self.requires_grad or any(isinstance(a, Tensor) and a.requires_grad for a in args))
-        if isinstance(self._data, np.ndarray):
+        if isinstance(self._data, np.ndarray) and not through_view:
             self._check_overlap(name, self._data, args, fill=name in _FILLS)
         if not rec:
             res = fn(self, *args)
-            self._write_result(name, res._data)
+            where = None
+            if written is not None and written.mask is not None and _ops_util.internal_overlap(self._data):
+                where = written.mask()     # elements sharing memory: write only the changed ones
+            self._write_result(name, res._data, where)
             self._written()
             return self
         ctx = self._ctx
         if ctx is None and self.requires_grad:
-            raise RuntimeError(
-                f"{name}: a leaf Variable that requires grad is being used in an in-place operation. "
-                "Do it under `with nerve.no_grad():` (as a manual SGD step does), or on a clone().")
-        if ctx is not None and ctx.view_of is not None and ctx.inputs is not None:
-            base = ctx.inputs[0]
-            if base.requires_grad and (self._data.size == 0 or _shares(self._data, base._data)):
-                if base._ctx is None:
-                    raise RuntimeError(
-                        f"{name}: a view of a leaf Variable that requires grad is being used in an in-place "
-                        "operation. Do it under `with nerve.no_grad():`, or on a clone().")
-                return self._inplace_view(name, fn, args, ctx, base)
+            raise _leaf_error(name)
+        vnode = self._view_node()
+        if vnode is not None:
+            base = vnode.inputs[0]
+            # a view of a tensor that requires grad, or of one that does not (yet): either way the
+            # write goes through the base, whose history (and its other views') takes it in
+            if (base.requires_grad or vnode is not ctx) and (
+                    self._data.size == 0 or _shares(self._data, base._data)):
+                if base.requires_grad and base._ctx is None:
+                    raise _leaf_error(name, "a view of ")
+                return self._inplace_view(name, fn, args, vnode, base, written)
         old = Tensor._make(self._data, self.requires_grad)
         old._ctx = ctx
         self_arg = any(a is self for a in args)
         args = tuple(old if a is self else a for a in args)
+        _mark_written(_EMPTY)                  # a new epoch: the nodes ``fn`` records carry it
         res = fn(old, *args)
-        node = res._ctx
-        if not self_arg and node is not None and node.inputs is not None and any(
-                node.inputs[i] is old for i in node.saved_inputs()):
-            old._data = old._data.copy()       # the node reads the old value: keep it intact
+        if not self_arg and _reads(res._ctx, old, _epoch[0]):
+            old._data = old._data.copy()       # a node reads the old value: keep it intact
         self._write_result(name, res._data)
         self._written()
         # ``a.mul_(a)``: the op read its own operand, which it has just overwritten; as in
@@ -556,9 +566,36 @@ class Tensor:
             if node.save_output:
                 import weakref
                 node._out = weakref.ref(self)
+            if old._ctx is None and not old.requires_grad:
+                self._adopt_views(meta)
         views = meta.get("views")
         if views:
             self._rebase_views(views)
+
+    def _view_node(self):
+        """The view op (``reshape``, ``permute``, ``expand``, basic ``getitem``) that made this
+        tensor from its base ``node.inputs[0]``, or None: the recorded node, or for a view of a
+        tensor that did not require grad the op kept by ``ops._util.register_nograd_view``."""
+        ctx = self._ctx
+        if ctx is not None:
+            return ctx if ctx.inputs is not None and ctx.view_of is not None else None
+        meta = getattr(self, "_meta", None)
+        return None if meta is None else meta.get("view")
+
+    def _adopt_views(self, meta):
+        """This tensor did not require grad and now does (an in-place op brought gradient in):
+        the views made from it meanwhile (``ops._util.NOGRAD_VIEWS``) join its list of views,
+        to be re-based now and at its later in-place changes."""
+        found, keep = [], []
+        for r in _ops_util.NOGRAD_VIEWS:
+            v = r()
+            if v is None or v._ctx is not None:
+                continue                   # dead, or given a history since (no longer waiting)
+            node = (getattr(v, "_meta", None) or {}).get("view")
+            (found if node is not None and node.inputs[0] is self else keep).append(r)
+        if found:
+            _ops_util.NOGRAD_VIEWS[:] = keep
+            meta.setdefault("views", []).extend(found)
 
     def _rebase_views(self, views):
         """This tensor changed in place: its live views now read the new values, so their
@@ -570,12 +607,12 @@ class Tensor:
             v = ref()
             if v is None or v is self:
                 continue
-            ctx = v._ctx
-            if ctx is None or ctx.view_of is None or ctx.inputs is None or ctx.inputs[0] is not self:
+            node = v._view_node()
+            if node is None or node.inputs[0] is not self:
                 continue
             old = Tensor._make(v._data, v.requires_grad)
-            old._ctx = ctx
-            new = ctx.view_of.take(self)
+            old._ctx = v._ctx
+            new = node.view_of.take(self)
             vm = getattr(v, "_meta", None)
             if vm is None:
                 vm = v._meta = {}
@@ -584,26 +621,30 @@ class Tensor:
             v.requires_grad = new.requires_grad
             if new._ctx is not None:
                 new._ctx._epoch = _epoch[0]
+                if old._ctx is None and not old.requires_grad:
+                    v._adopt_views(vm)       # a view of a view: its own views gain grad too
             sub = vm.get("views")
             if sub:
                 v._rebase_views(sub)
 
-    def _inplace_view(self, name, fn, args, ctx, base):
+    def _inplace_view(self, name, fn, args, ctx, base, written=None):
         """In place on a view: compute the view's new value, write it through the base."""
-        old = Tensor._make(self._data, True)
-        old._ctx = ctx
+        old = Tensor._make(self._data, self.requires_grad)
+        old._ctx = self._ctx
         self_arg = any(a is self for a in args)
         args = tuple(old if a is self else a for a in args)
+        _mark_written(_EMPTY)
         new = fn(old, *args)
-        node = new._ctx
-        if not self_arg and node is not None and node.inputs is not None and any(
-                node.inputs[i] is old for i in node.saved_inputs()):
-            old._data = old._data.copy()       # the node reads the old value: keep it intact
+        if not self_arg and _reads(new._ctx, old, _epoch[0]):
+            old._data = old._data.copy()       # a node reads the old value: keep it intact
         if new._data.shape != self._data.shape:
             new = _ops.expand(new, self._data.shape)
-        base._inplace(name, lambda b, v: ctx.view_of.put(b, v, name), new)
-        view = ctx.view_of.take(base)
-        self._rebind(old, view)
+        if written is None:
+            written = _ops_util.Written(None, _ops_util.internal_overlap(self._data))
+        view_of = ctx.view_of
+        base._inplace(name, lambda b, v: view_of.put(b, v, name, written), new,
+                      written=view_of.written_in_base(written, base._data.shape), through_view=True)
+        self._rebind(old, view_of.take(base))
         return self
 
     @property
@@ -703,7 +744,7 @@ class Tensor:
         return self._inplace("pow_", _ops.pow, exponent)
 
     def clamp_(self, min=None, max=None):
-        return self._inplace("clamp_", lambda t: _ops.clamp(t, min, max))
+        return self._inplace("clamp_", _ops.clamp, min, max)      # tensor bounds may require grad
 
     clip_ = clamp_
 
@@ -728,6 +769,8 @@ class Tensor:
         return self._inplace("fill_", _ops_el.fill, value)
 
     def copy_(self, src, non_blocking=False):
+        if src is self:     # nothing changes (PyTorch returns at once), but autograd records it
+            return self._inplace("copy_", _ops_el.fill, self) if _enabled[0] and self.requires_grad else self
         if not isinstance(src, Tensor):
             src = Tensor(src)
         if not (_enabled[0] and (self.requires_grad or src.requires_grad)):
@@ -774,10 +817,153 @@ class Tensor:
         return self
 
     def masked_fill_(self, mask, value):
-        return self._inplace("masked_fill_", lambda t: _ops.masked_fill(t, mask, value))
+        shape = self._data.shape
+        m = mask._data if isinstance(mask, Tensor) else mask
+        return self._inplace("masked_fill_", lambda t, v: _ops.masked_fill(t, mask, v), value,
+                             written=self._written_where(lambda: np.broadcast_to(m, shape)))
 
     def index_fill_(self, dim, index, value):
-        return self._inplace("index_fill_", lambda t: _ops.index_fill(t, dim, index, value))
+        shape = self._data.shape
+        return self._inplace("index_fill_", lambda t, v: _ops.index_fill(t, dim, index, v), value,
+                             written=self._written_where(lambda: _ops.index_fill(
+                                 Tensor._make(np.zeros(shape, np.float32)), dim, index, 1.0)._data != 0))
+
+    def _written_where(self, mask):
+        """The ``written`` of an in-place op that changes the elements where ``mask()`` is true."""
+        return _ops_util.Written(mask, _ops_util.internal_overlap(self._data))
+
+    # in place forms of the pointwise ops: the op, written back (recorded when grad is on)
+    def exp_(self):
+        return self._inplace("exp_", _ops.exp)
+
+    def expm1_(self):
+        return self._inplace("expm1_", _ops.expm1)
+
+    def log_(self):
+        return self._inplace("log_", _ops.log)
+
+    def log1p_(self):
+        return self._inplace("log1p_", _ops.log1p)
+
+    def sqrt_(self):
+        return self._inplace("sqrt_", _ops.sqrt)
+
+    def sin_(self):
+        return self._inplace("sin_", _ops.sin)
+
+    def cos_(self):
+        return self._inplace("cos_", _ops.cos)
+
+    def tanh_(self):
+        return self._inplace("tanh_", _ops.tanh)
+
+    def sigmoid_(self):
+        return self._inplace("sigmoid_", _ops.sigmoid)
+
+    def relu_(self):
+        return self._inplace("relu_", _ops.relu)
+
+    def abs_(self):
+        return self._inplace("abs_", _ops.abs)
+
+    absolute_ = abs_
+
+    def neg_(self):
+        return self._inplace("neg_", _ops.neg)
+
+    negative_ = neg_
+
+    def reciprocal_(self):
+        return self._inplace("reciprocal_", _ops.reciprocal)
+
+    def floor_(self):
+        return self._inplace("floor_", _ops.floor)
+
+    def ceil_(self):
+        return self._inplace("ceil_", _ops.ceil)
+
+    def round_(self, decimals=0):
+        return self._inplace("round_", lambda t: _ops.round(t, decimals=decimals))
+
+    def trunc_(self):
+        return self._inplace("trunc_", _ops.trunc)
+
+    fix_ = trunc_
+
+    def sign_(self):
+        return self._inplace("sign_", _ops.sign)
+
+    def square_(self):
+        return self._inplace("square_", _ops.square)
+
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+        if self._data.dtype.kind not in "fc":
+            return self                    # integers hold no NaN or inf: PyTorch writes nothing
+        return self._inplace("nan_to_num_", lambda t: _ops.nan_to_num(t, nan, posinf, neginf))
+
+    def clamp_min_(self, min):
+        return self._inplace("clamp_min_", _ops.clamp_min, min)
+
+    def clamp_max_(self, max):
+        return self._inplace("clamp_max_", _ops.clamp_max, max)
+
+    def fmod_(self, other):
+        return self._inplace("fmod_", _ops.fmod, other)
+
+    def remainder_(self, other):
+        return self._inplace("remainder_", _ops.remainder, other)
+
+    def lerp_(self, end, weight):
+        return self._inplace("lerp_", _ops.lerp, end, weight)
+
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return self._inplace("addcmul_", lambda t, a, b: _ops.addcmul(t, a, b, value=value), tensor1, tensor2)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return self._inplace("addcdiv_", lambda t, a, b: _ops.addcdiv(t, a, b, value=value), tensor1, tensor2)
+
+    # in place forms of the scatter family (the source must not share this tensor's memory)
+    def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+        """``scatter_(dim, index, src)`` or ``scatter_(dim, index, value)`` (a number)."""
+        if src is not None and not isinstance(src, Tensor):
+            src, value = None, src
+        if src is None:
+            return self._inplace("scatter_", lambda t: _ops.scatter(t, dim, index, value=value, reduce=reduce))
+        return self._inplace("scatter_", lambda t, s: _ops.scatter(t, dim, index, s, reduce=reduce), src)
+
+    def scatter_add_(self, dim, index, src):
+        return self._inplace("scatter_add_", lambda t, s: _ops.scatter_add(t, dim, index, s), src)
+
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        return self._inplace("scatter_reduce_", lambda t, s: _ops.scatter_reduce(
+            t, dim, index, s, reduce, include_self=include_self), src)
+
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return self._inplace("index_add_", lambda t, s: _ops.index_add(t, dim, index, s, alpha=alpha), source)
+
+    def index_copy_(self, dim, index, source):
+        return self._inplace("index_copy_", lambda t, s: _ops.index_copy(t, dim, index, s), source)
+
+    def index_put_(self, indices, values, accumulate=False):
+        """``self[indices] = values`` (``+=`` with ``accumulate=True``), ``indices`` a tuple of
+        integer or boolean tensors (PyTorch's ``index_put_``)."""
+        if isinstance(values, Tensor) and not (
+                not accumulate and values._data.size == 1 and len(indices) == 1 and
+                isinstance(indices[0], Tensor) and indices[0]._data.dtype.kind == "b"):
+            # (one boolean mask and one value is masked_fill_, which reads the value first)
+            if _overlap_status(values._data, self._data) in ("full", "partial"):
+                raise RuntimeError(
+                    "index_put_: unsupported operation: some elements of the input tensor and the written-to "
+                    "tensor refer to a single memory location. Please clone() the tensor before performing "
+                    "the operation.")
+        shape = self._data.shape
+        return self._inplace("index_put_", lambda t, v: _ops.index_put(t, indices, v, accumulate), values,
+                             written=self._written_where(lambda: _ops.index_put(
+                                 Tensor._make(np.zeros(shape, np.float32)), indices,
+                                 Tensor._make(np.ones((), np.float32)))._data != 0))
+
+    def masked_scatter_(self, mask, source):
+        return self._inplace("masked_scatter_", lambda t, s: _ops.masked_scatter(t, mask, s), source)
 
     def requires_grad_(self, requires_grad=True):
         if requires_grad and self._data.dtype.kind not in "fc":
@@ -1199,7 +1385,17 @@ class Tensor:
 
 
 _EMPTY = np.empty(0)
+# in-place ops that write only a given value (read before writing): allowed on expanded tensors
 _FILLS = frozenset({"fill_", "zero_", "index_put_", "masked_fill_", "index_fill_"})
+# in-place ops that refuse any operand sharing the target's memory, even exactly (PyTorch's
+# ``assert_no_overlap``)
+_NO_ALIAS = frozenset({"scatter_", "scatter_add_", "scatter_reduce_", "index_add_", "index_copy_"})
+
+
+def _leaf_error(name, what=""):
+    return RuntimeError(
+        f"{name}: {what}a leaf Variable that requires grad is being used in an in-place operation. Do it "
+        "under `with nerve.no_grad():` (as a manual SGD step does), or on a clone().")
 
 
 def _dtype_name(dt):
@@ -1213,6 +1409,57 @@ def _broadcastable(src, dst, exact=False):
     except ValueError:
         return False
     return out == tuple(dst) if exact else True
+
+
+def _reads(node, old, epoch):
+    """Whether ``node``, or a node recorded with it at ``epoch`` (the op of an in-place write,
+    which may be a composite: ``elu_``), reads the value of ``old`` in its backward."""
+    stack, seen = [node], set()
+    while stack:
+        f = stack.pop()
+        if f is None or f.inputs is None or id(f) in seen:
+            continue
+        seen.add(id(f))
+        ins = f.inputs
+        if any(ins[i] is old for i in f.saved_inputs()):
+            return True
+        for t in ins:
+            p = t._ctx
+            if p is not None and p._epoch == epoch and t is not old:
+                stack.append(p)
+    return False
+
+
+def _same_layout(a, b):
+    """Whether two arrays are the same elements in the same layout (PyTorch compares all the
+    strides; NumPy gives a new axis (``x[None]``) stride 0 where PyTorch computes one, so a 0
+    stride of a size-1 dim matches any): an operand may alias the written-to tensor only so."""
+    return a.shape == b.shape and a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and all(
+        sa == sb or (n == 1 and (sa == 0 or sb == 0)) for n, sa, sb in zip(a.shape, a.strides, b.strides))
+
+
+def _dense(a):
+    """PyTorch's ``is_non_overlapping_and_dense``: the elements fill one block, in some dim order."""
+    step = a.itemsize
+    for n, st in sorted(((n, st) for n, st in zip(a.shape, a.strides) if n != 1), key=lambda e: e[1]):
+        if st != step:
+            return False
+        step *= n
+    return True
+
+
+def _overlap_status(a, b):
+    """PyTorch's ``get_overlap_status`` of two raw arrays: ``"no"``, ``"full"`` (the same elements
+    in the same layout), ``"partial"``, or ``"too_hard"`` (one is not dense: PyTorch does not
+    check it, and neither does nerve)."""
+    if a is b:
+        return "full"
+    if isinstance(a, np.generic) or isinstance(b, np.generic) or a.size == 0 or b.size == 0 or \
+            not np.may_share_memory(a, b):
+        return "no"
+    if not (_dense(a) and _dense(b)):
+        return "too_hard"
+    return "full" if _same_layout(a, b) else "partial"
 
 
 def _shares(a, b):

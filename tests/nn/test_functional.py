@@ -137,14 +137,14 @@ def test_inplace_overwrites_untracked_input(fn):
     np.testing.assert_allclose(x._data, expected, rtol=1e-6)
 
 
-def test_inplace_on_tracked_input_is_out_of_place_with_correct_grad():
+def test_inplace_on_tracked_input_writes_it_and_keeps_the_gradient():
     a = np.array([-1.0, 2.0, -3.0, 4.0], dtype=np.float32)
     x = nerve.tensor(a, requires_grad=True)
     h = x * 2.0
-    y = F.relu(h, inplace=True)
+    y = F.relu(h, inplace=True)           # PyTorch's relu_: h itself changes, recorded
+    assert y is h and h._data.tolist() == [0.0, 4.0, 0.0, 8.0]
     y.sum().backward()
     assert x.grad.tolist() == [0.0, 2.0, 0.0, 2.0]
-    assert h._data.tolist() == [-2.0, 4.0, -6.0, 8.0]
 
 
 # ------------------------------------------------------------------ dropout

@@ -37,7 +37,9 @@ def _edges(f):
 
     A tensor changed in place after ``f`` used it now points to a newer producer;
     ``f`` must still see the producer it was recorded with (PyTorch's edges are fixed
-    at record time). The saved values ``f`` reads must not have changed.
+    at record time); ``tensor`` is None where the input did not require grad then (it
+    gained it in place later), so nothing is accumulated into it. The saved values ``f``
+    reads must not have changed.
     """
     writes = written_since(f._epoch)
     if writes:
@@ -57,6 +59,8 @@ def _edges(f):
             for epoch, old in meta["rebinds"]:   # oldest first
                 if epoch > f._epoch:
                     p = old._ctx
+                    if p is None and not old.requires_grad:
+                        t = None     # it did not require grad when ``f`` used it: no gradient
                     break
         out.append((t, p))
     return out
@@ -158,7 +162,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                         i = capture[id(t)]
                         results[i] = gi if results[i] is None else results[i] + gi
                     if p is None:
-                        if t.requires_grad:
+                        if t.requires_grad and (edges is None or edges[j][0] is not None):
                             meta = getattr(t, "_meta", None)
                             if meta is not None and "hooks" in meta:
                                 old = leaf_hooked.get(t)

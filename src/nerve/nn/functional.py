@@ -27,7 +27,7 @@ from ..ops import elementwise as _ew
 from ..ops import nn as _nn
 from ..ops import nnextra as _nx
 from ..ops import shape as _shape
-from ..ops._util import const, float_input as _float_input, norm_dim
+from ..ops._util import const, float_input as _float_input, internal_overlap, norm_dim
 from ..ops.index import one_hot  # noqa: F401  (re-export, PyTorch's F.one_hot)
 from ..ops.linalg import linear  # noqa: F401  (re-export, PyTorch's F.linear)
 from ..ops.norm import batch_norm, layer_norm  # noqa: F401  (fused primitives)
@@ -66,13 +66,11 @@ def _float_kernel(input, kernel):  # noqa: A002
     return input
 
 
-def _inplace_ok(x):
-    """In-place is safe only when autograd does not record an op on ``x``.
-
-    When it does, nerve computes the same result out of place (``x`` is left
-    unchanged): the returned tensor is what a PyTorch script uses anyway.
-    """
-    return not (x.requires_grad and _enabled[0])
+def _inplace(input, name, fn):  # noqa: A002
+    """``inplace=True``: ``fn``'s result written into ``input`` (``Tensor._inplace``: every alias
+    sees it; recorded, and version-checked, when grad is on; refused on a leaf that requires
+    grad, as in PyTorch)."""
+    return input._inplace(name, fn)
 
 
 # -------------------------------------------------------------- activations
@@ -81,13 +79,18 @@ def relu(input, inplace=False):  # noqa: A002 - PyTorch names
 
     Args:
         input: any shape.
-        inplace: overwrite ``input`` when autograd does not track it (see ``_inplace_ok``).
+        inplace: overwrite ``input`` and return it (PyTorch's ``relu_``).
     """
     if input._data.dtype.kind == "b":
         raise RuntimeError("relu: Boolean inputs not supported for relu (dtype bool); convert with .float()")
-    if inplace and _inplace_ok(input):
-        np.maximum(input._data, 0, out=input._data)
-        return input
+    if inplace:
+        d = input._data
+        if not (input.requires_grad and _enabled[0]) and isinstance(d, np.ndarray) and d.flags.writeable \
+                and not internal_overlap(d):
+            np.maximum(d, 0, out=d)      # nothing recorded: one ufunc into the storage
+            input._written()
+            return input
+        return _inplace(input, "relu_", _ew.relu)
     return _ew.Relu()(input)
 
 
@@ -97,27 +100,21 @@ def relu_(input):  # noqa: A002
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
     """``x`` where ``x > 0`` else ``negative_slope * x`` (gradient ``negative_slope`` at 0, as PyTorch)."""
+    if inplace:
+        return _inplace(input, "leaky_relu_", lambda t: leaky_relu(t, negative_slope))
     d = _float_kernel(input, "leaky_relu_cpu")._data
     # slope + (1 - slope) * [x > 0]: arithmetic, because np.where is ~20x slower on random signs
     scale = (d > 0).astype(d.dtype)
     scale *= 1.0 - negative_slope
     scale += negative_slope
-    if inplace and _inplace_ok(input):
-        d *= scale
-        return input
     return _ew.Mul()(input, const(scale))
 
 
 def elu(input, alpha=1.0, inplace=False):  # noqa: A002
     """``x`` where ``x > 0`` else ``alpha * (exp(x) - 1)``; gradient ``alpha`` at 0 (PyTorch's rule)."""
     _float_kernel(input, "elu_cpu")
-    if inplace and _inplace_ok(input):
-        d = input._data
-        neg = np.expm1(np.minimum(d, 0))
-        neg *= alpha
-        np.maximum(d, 0, out=d)
-        d += neg
-        return input
+    if inplace:
+        return _inplace(input, "elu_", lambda t: elu(t, alpha))
     # relu(x) + alpha (exp(min(x, 0)) - 1): clamp keeps exp() finite and passes the gradient at 0
     return _ew.relu(input) + (_ew.exp(_ew.clamp(input, max=0.0)) - 1.0) * alpha
 
@@ -153,10 +150,8 @@ def tanh(input):  # noqa: A002
 def silu(input, inplace=False):  # noqa: A002
     """``x * sigmoid(x)`` (also called swish)."""
     _float_kernel(input, "silu_cpu")
-    if inplace and _inplace_ok(input):
-        d = input._data
-        d *= 0.5 * (1.0 + np.tanh(0.5 * d))
-        return input
+    if inplace:
+        return _inplace(input, "silu_", silu)
     return input * _ew.sigmoid(input)
 
 
@@ -181,19 +176,13 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
     d = input._data
     if d.dtype.kind == "b":
         raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh; convert with .float()")
+    if inplace:
+        return _inplace(input, "hardtanh_", lambda t: hardtanh(t, min_val, max_val))
     if d.dtype.kind in "iu":           # integer in, integer out (no gradient), as PyTorch
         if d.dtype.kind == "u" and (min_val < 0 or max_val < 0):
             raise RuntimeError(f"hardtanh: cannot do hardtanh on an unsigned type with negative limits "
                                f"(dtype {d.dtype}, limits [{min_val}, {max_val}])")
-        out = np.clip(d, min_val, max_val).astype(d.dtype)
-        if inplace:
-            d[...] = out
-            _mark_written(d)
-            return input
-        return Tensor._make(out)
-    if inplace and _inplace_ok(input):
-        np.clip(input._data, min_val, max_val, out=input._data)
-        return input
+        return Tensor._make(np.clip(d, min_val, max_val).astype(d.dtype))
     return _nn.Hardtanh(min_val, max_val)(input)
 
 
@@ -240,17 +229,9 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     return _nn.softmax(-input, _softmax_dim(input, dim, "softmin", _stacklevel), dtype)
 
 
-def _apply_inplace(input, inplace, out):
-    """Write ``out`` into ``input`` when ``inplace`` is asked and safe (see ``_inplace_ok``)."""
-    if inplace and _inplace_ok(input):
-        if out._data.dtype != input._data.dtype:
-            raise RuntimeError(
-                f"result type {out._data.dtype} can't be cast to the desired output type {input._data.dtype} "
-                "of an in-place activation; call it out of place")
-        input._data[...] = out._data
-        _mark_written(input._data)
-        return input
-    return out
+def _apply_inplace(input, inplace, name, fn):  # noqa: A002
+    """``fn(input)``, or with ``inplace`` its result written into ``input`` (see ``_inplace``)."""
+    return _inplace(input, name, fn) if inplace else fn(input)
 
 
 def _ensure_float(input):
@@ -261,9 +242,9 @@ def celu(input, alpha=1.0, inplace=False):  # noqa: A002
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``; gradient 1 at 0 (PyTorch's rule)."""
     if alpha == 0:
         raise RuntimeError("celu: ZeroDivisionError: alpha cannot be 0 for CELU")
-    x = _float_kernel(input, "elu_cpu")
-    out = _ew.relu(x) + (_ew.exp(_ew.clamp(x, max=0.0) * (1.0 / alpha)) - 1.0) * alpha
-    return _apply_inplace(input, inplace, out)
+    _float_kernel(input, "elu_cpu")
+    return _apply_inplace(input, inplace, "celu_", lambda x: _ew.relu(x) + (
+        _ew.exp(_ew.clamp(x, max=0.0) * (1.0 / alpha)) - 1.0) * alpha)
 
 
 def celu_(input, alpha=1.0):  # noqa: A002
@@ -277,9 +258,9 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 def selu(input, inplace=False):  # noqa: A002
     """``scale * (max(0, x) + min(0, alpha * (exp(x) - 1)))`` with the self-normalising constants
     ``alpha = 1.6733``, ``scale = 1.0507``; gradient ``scale * alpha`` at 0 (PyTorch's rule)."""
-    x = _float_kernel(input, "elu_cpu")
-    out = _ew.relu(x) * _SELU_SCALE + (_ew.exp(_ew.clamp(x, max=0.0)) - 1.0) * (_SELU_SCALE * _SELU_ALPHA)
-    return _apply_inplace(input, inplace, out)
+    _float_kernel(input, "elu_cpu")
+    return _apply_inplace(input, inplace, "selu_", lambda x: _ew.relu(x) * _SELU_SCALE + (
+        _ew.exp(_ew.clamp(x, max=0.0)) - 1.0) * (_SELU_SCALE * _SELU_ALPHA))
 
 
 def selu_(input):  # noqa: A002
@@ -300,18 +281,20 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):  # noqa: A002
 
 def mish(input, inplace=False):  # noqa: A002
     """``x * tanh(softplus(x))`` (one fused op, finite for any ``x``)."""
-    return _apply_inplace(input, inplace, _nx.Mish()(_float_kernel(input, "mish_cpu")))
+    _float_kernel(input, "mish_cpu")
+    return _apply_inplace(input, inplace, "mish_", _nx.Mish())
 
 
 def hardsigmoid(input, inplace=False):  # noqa: A002
     """``relu6(x + 3) / 6``: 0 below -3, 1 above 3; gradient 1/6 strictly inside (-3, 3)."""
-    x = _float_kernel(input, "hardsigmoid_cpu")
-    return _apply_inplace(input, inplace, _nn.Hardtanh(0.0, 6.0)(x + 3.0) * (1.0 / 6.0))
+    _float_kernel(input, "hardsigmoid_cpu")
+    return _apply_inplace(input, inplace, "hardsigmoid_", lambda x: _nn.Hardtanh(0.0, 6.0)(x + 3.0) * (1.0 / 6.0))
 
 
 def hardswish(input, inplace=False):  # noqa: A002
     """``x * relu6(x + 3) / 6`` (MobileNetV3), one fused op; PyTorch's gradient at the kinks ``x = +-3``."""
-    return _apply_inplace(input, inplace, _nx.Hardswish()(_float_kernel(input, "hardswish_cpu")))
+    _float_kernel(input, "hardswish_cpu")
+    return _apply_inplace(input, inplace, "hardswish_", _nx.Hardswish())
 
 
 def softsign(input):  # noqa: A002
@@ -364,11 +347,9 @@ def threshold(input, threshold, value, inplace=False):  # noqa: A002 - PyTorch n
     d = input._data
     if d.dtype.kind == "b":
         raise NotImplementedError("threshold: \"threshold_cpu\" not implemented for 'Bool'")
+    if inplace:
+        return _inplace(input, "threshold_", lambda t: globals()["threshold"](t, threshold, value))
     keep = d > threshold
-    if inplace and _inplace_ok(input):
-        np.copyto(d, np.asarray(value, dtype=d.dtype), where=~keep)
-        _mark_written(d)
-        return input
     return _mask_mul(input, keep, (~keep) * value) if d.dtype.kind == "f" else \
         Tensor._make(np.where(keep, d, np.asarray(value).astype(d.dtype)))
 
@@ -438,11 +419,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  
     scale = np.where(d > 0, np.ones((), dtype=d.dtype), slope)    # PyTorch samples a slope for x <= 0
     if not isinstance(d, np.ndarray):
         scale = B.to_device_array(scale, input.device)
-    if inplace and _inplace_ok(input):
-        d *= scale
-        _mark_written(d)
-        return input
-    return _ew.Mul()(x, const(scale))
+    return _apply_inplace(input, inplace, "rrelu_", lambda t: _ew.Mul()(t, const(scale)))
 
 
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):  # noqa: A002
@@ -469,10 +446,7 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
         scale *= 1.0 / (1.0 - p)
         if not isinstance(d, np.ndarray):
             scale = B.to_device_array(scale, input.device)
-    if inplace and _inplace_ok(input):
-        d *= scale
-        return input
-    return _ew.Mul()(input, const(scale))
+    return _apply_inplace(input, inplace, "dropout_", lambda t: _ew.Mul()(t, const(scale)))
 
 
 def pad(input, pad, mode="constant", value=None):  # noqa: A002

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numbers
+import weakref
 
 from .. import _backend as B
 from .._backend import np
@@ -182,16 +183,63 @@ def register_view(base, view):
     """Remember that ``view`` (made by a view op from the non-leaf ``base``) aliases it, so an
     in-place change of ``base`` recorded later also re-bases the view's history (PyTorch
     regenerates a view's ``grad_fn`` when its base changes)."""
-    import weakref
     meta = getattr(base, "_meta", None)
     if meta is None:
         meta = base._meta = {}
     views = meta.get("views")
     if views is None:
         views = meta["views"] = []
-    elif len(views) > 64:
-        views[:] = [r for r in views if r() is not None]
+    elif len(views) >= 64 and not len(views) & (len(views) - 1):
+        views[:] = [r for r in views if r() is not None]     # at powers of two: amortised O(1)
     views.append(weakref.ref(view))
+
+
+# Views of tensors that do not require grad (weak references, pruned as they die). Their base
+# may later gain a history in place (``b.mul_(w)``, ``b[i] = h``); only then are they looked
+# up here (``Tensor._adopt_views``), so a view op pays one append, not a lookup in its base.
+NOGRAD_VIEWS = []
+_prune_at = [256]
+
+
+def register_nograd_view(base, view, op):
+    """``view`` was made by the (unrecorded) view ``op`` from ``base``, which does not require
+    grad. The view keeps the op, and through it its base (PyTorch's ``._base``): an in-place op
+    that brings gradient into the view writes through to the base, and one that brings it into
+    the base reaches the view (tensor.py, ``_inplace``)."""
+    op.inputs = (base,)
+    view._meta = {"view": op}
+    views = NOGRAD_VIEWS
+    views.append(weakref.ref(view))
+    if len(views) >= _prune_at[0]:
+        views[:] = [r for r in views if r() is not None]
+        _prune_at[0] = max(256, 2 * len(views))
+
+
+def internal_overlap(a):
+    """Whether two elements of the array ``a`` share memory (an expanded, zero-stride view)."""
+    return not isinstance(a, np.generic) and a.size > 1 and 0 in a.strides and any(
+        n > 1 and st == 0 for n, st in zip(a.shape, a.strides))
+
+
+class Written:
+    """Which elements an in-place write changes, for a write that reaches its base through an
+    expanded view (where several elements share memory and the last one written wins).
+
+    ``mask()`` makes (on demand) a boolean array over the written tensor's shape, or is None:
+    every element. ``overlapping``: the tensor PyTorch writes into has elements that share
+    memory (``fill_`` or an advanced-index write on an expanded tensor, not ``e[1] = v``);
+    PyTorch computes the result but cannot backpropagate through it.
+    """
+
+    __slots__ = ("mask", "overlapping")
+
+    def __init__(self, mask, overlapping):
+        self.mask, self.overlapping = mask, overlapping
+
+    def map(self, fn):
+        """The same write seen from the base: ``fn`` turns this mask (None: all) into the base's."""
+        mask = self.mask
+        return Written(lambda: fn(None if mask is None else mask()), self.overlapping)
 
 
 def masked_scale(g, w):

@@ -330,11 +330,15 @@ class Sigmoid(Op):
     saved = ()
 
     def forward(self, x):
-        # 0.5 * (1 + tanh(x / 2)): stable for large |x| and a single transcendental
-        y = np.tanh(x * 0.5)
-        y *= 0.5
-        y += 0.5
-        return y
+        # PyTorch's 1 / (1 + exp(-x)): accurate to the last bits in both tails (exp overflowing
+        # gives 0). The 0.5 * (1 + tanh(x / 2)) form is as fast but loses the small values:
+        # sigmoid(-20) would be 0 and sigmoid(-10) off by 1e-3 relative.
+        with np.errstate(over="ignore"):
+            y = np.exp(-x)
+        if isinstance(y, np.generic):
+            return 1 / (1 + y)
+        y += 1
+        return np.reciprocal(y, out=y)
 
     def backward(self, g):
         if not _enabled[0]:
@@ -455,6 +459,8 @@ class Fill(Op):
 def fill(x, value):
     """``value`` (a number or a tensor that broadcasts) in the shape and dtype of ``x``."""
     v = lift(value, x) if not hasattr(value, "_data") else value
+    if x._data.dtype.kind not in "fc":      # an integer/bool result carries no gradient
+        return _make(np.broadcast_to(v._data, x._data.shape).astype(x._data.dtype, copy=True))
     return Fill(x._data.shape, x._data.dtype)(x, v)
 
 
@@ -589,22 +595,61 @@ def erf(x):
     return Erf()(float_input(x))
 
 
+class ClampTensor(Op):
+    """``clamp`` with tensor bounds: ``min(max(x, lo), hi)`` (NaN anywhere gives NaN), with
+    PyTorch's gradients: ``x`` where ``lo <= x <= hi`` (bounds included), ``lo`` where
+    ``x < lo < hi``, ``hi`` where ``x > hi`` or ``hi < lo``; none where a NaN is involved."""
+
+    def __init__(self, has_lo, has_hi):
+        self.has_lo, self.has_hi = has_lo, has_hi
+
+    def _split(self, arrays):
+        it = iter(arrays[1:])
+        return arrays[0], next(it) if self.has_lo else None, next(it) if self.has_hi else None
+
+    def forward(self, *arrays):
+        x, lo, hi = self._split(arrays)
+        out = x
+        if lo is not None:
+            out = np.maximum(out, lo)
+        if hi is not None:
+            out = np.minimum(out, hi)
+        return np.asarray(out) if np.ndim(out) == 0 else out
+
+    def backward(self, g):
+        x, lo, hi = self._split([t._data for t in self.inputs])
+        with np.errstate(invalid="ignore"):
+            keep = np.ones(x.shape, dtype=bool)
+            if lo is not None:
+                keep = keep & (x >= lo)
+            if hi is not None:
+                keep = keep & (x <= hi)
+            masks = [keep]
+            if lo is not None:
+                masks.append((x < lo) & (lo < hi) if hi is not None else x < lo)
+            if hi is not None:
+                masks.append(((x > hi) | (hi < lo)) if lo is not None else x > hi)
+        out = []
+        for t, m in zip(self.inputs, masks):
+            if not t.requires_grad:
+                out.append(None)
+                continue
+            gi = where(_make(np.asarray(m)), g, 0.0)
+            out.append(sum_to(gi, t._data.shape))
+        return tuple(out)
+
+
 def clamp(x, min=None, max=None):  # noqa: A002 - PyTorch names
     """Limit values to ``[min, max]``; the gradient passes where the value is inside."""
     from ..tensor import Tensor
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        # PyTorch's rule: x gets the gradient where min <= x <= max (bounds included),
-        # a bound only where it is the value taken (no split at ties as in maximum/minimum)
-        out = x
-        if min is not None:
-            lo = min._data if isinstance(min, Tensor) else min
-            out = where(x._data < lo, min, out)
-        if max is not None:
-            hi = max._data if isinstance(max, Tensor) else max
-            out = where(out._data > hi, max, out)
-        return out
+        from ._util import result_type
+        dt = result_type(*[t for t in (x, min, max) if t is not None])
+        ts = [lift(t, x) for t in (x, min, max) if t is not None]
+        ts = [t if t._data.dtype == dt else cast(t, dt) for t in ts]
+        return ClampTensor(min is not None, max is not None)(*ts)
     if x._data.dtype.kind in "biu" and (isinstance(min, float) or isinstance(max, float)):
         x = cast(x, _default_float())        # PyTorch: an int tensor clamped to float bounds is float
     return Clamp(min, max)(x)
@@ -679,12 +724,20 @@ def _nograd(fn):
     return op
 
 
-eq = _nograd(np.equal)
-ne = _nograd(np.not_equal)
-lt = _nograd(np.less)
-le = _nograd(np.less_equal)
-gt = _nograd(np.greater)
-ge = _nograd(np.greater_equal)
+def _compare(fn):
+    def op(a, b):
+        a, b = lift_pair(a, b)      # compared in PyTorch's common dtype (a 0-d float64 meets float32 as float32)
+        return _make(fn(a._data, b._data))
+    op.__name__ = fn.__name__
+    return op
+
+
+eq = _compare(np.equal)
+ne = _compare(np.not_equal)
+lt = _compare(np.less)
+le = _compare(np.less_equal)
+gt = _compare(np.greater)
+ge = _compare(np.greater_equal)
 logical_not = _nograd(np.logical_not)
 logical_and = _nograd(np.logical_and)
 logical_or = _nograd(np.logical_or)

@@ -6,12 +6,13 @@ uses ``np.add.at``, which accumulates repeated indices correctly.
 """
 from __future__ import annotations
 
+import builtins
 import numbers
 
 from .._backend import np
 from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
-from ._util import _make
+from ._util import Written, _make, internal_overlap, norm_dim, register_nograd_view, register_view
 
 
 def _norm_item(i):
@@ -38,7 +39,7 @@ def _norm_item(i):
             if v is not None and not isinstance(v, numbers.Integral) and not (
                     isinstance(v, Tensor) and v._data.ndim == 0 and v._data.dtype.kind in "iu"):
                 raise TypeError(f"slice indices must be integers or None, got {v!r}")
-        if any(isinstance(v, Tensor) for v in (i.start, i.stop, i.step)):
+        if isinstance(i.start, Tensor) or isinstance(i.stop, Tensor) or isinstance(i.step, Tensor):
             i = slice(*(int(v) if v is not None else None for v in (i.start, i.stop, i.step)))
         return i
     if i is None or i is Ellipsis:
@@ -76,7 +77,7 @@ def _norm_seq(v):
     return v
 
 
-def _norm_index(index):
+def _norm_index(index, ndim=None):
     """PyTorch's indexing as one or two NumPy indices.
 
     Returns ``(first, second, basic)``: apply ``first``, then ``second`` (``None`` when
@@ -99,6 +100,13 @@ def _norm_index(index):
             n_adv += 1
         elif isinstance(i, int):
             has_int = 1
+    if n_adv > 1 and ndim is not None and any(i is Ellipsis for i in items):
+        used = builtins.sum(i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else 1
+                            for i in items if i is not None and i is not Ellipsis)
+        if used >= ndim:
+            # an Ellipsis standing for no dim does not separate the arrays around it in PyTorch
+            # (NumPy would move their broadcast dims first)
+            items = [i for i in items if i is not Ellipsis]
     if not n_adv:
         if has_int and Ellipsis not in items:
             items.append(Ellipsis)     # all integers: NumPy would return a copy (a scalar), PyTorch a view
@@ -135,17 +143,35 @@ def _index_error(shape, index, err):
     return IndexError(f"index {index!r} is invalid for a tensor of shape {tuple(shape)}: {err}")
 
 
+def _empty_safe(a, index):
+    """``index`` with its integer arrays zeroed when the selection ``a[index]`` is empty, else
+    None. PyTorch checks an index only at the elements it reads or writes, so an empty
+    selection never fails for an out-of-range index (NumPy checks them all)."""
+    safe = tuple(np.zeros_like(i) if isinstance(i, np.ndarray) and i.dtype.kind in "iu" else i for i in index)
+    try:
+        return safe if np.size(a[safe]) == 0 else None
+    except IndexError:
+        return None
+
+
 class _ItemView:
     """``x[index]`` with a basic index is a view: in place on it is ``base[index] = new``."""
 
     def __init__(self, index):
         self.index = index
 
-    def put(self, base, value, name=None):
+    def put(self, base, value, name=None, written=None):
         return IndexPut(self.index, None)(base, value)
 
     def take(self, base):
         return GetItem(self.index, True)(base)
+
+    def written_in_base(self, written, base_shape):
+        def region(m):
+            out = np.zeros(base_shape, dtype=bool)
+            out[self.index] = True if m is None else m
+            return out
+        return written.map(region)
 
 
 class GetItem(Op):
@@ -163,7 +189,11 @@ class GetItem(Op):
         try:
             return x[self.index]
         except IndexError as e:
-            raise _index_error(x.shape, self.index, e) from None
+            safe = _empty_safe(x, self.index)
+            if safe is None:
+                raise _index_error(x.shape, self.index, e) from None
+            self.index = safe
+            return x[safe]
 
     def backward(self, g):
         return IndexPutZeros(self.index, self.basic, self.shape)(g)
@@ -189,12 +219,15 @@ class IndexPutZeros(Op):
 
 
 def getitem(x, index):
-    first, second, basic = _norm_index(index)
+    first, second, basic = _norm_index(index, x._data.ndim)
     if isinstance(x._data, np.generic):    # a 0-d result is a NumPy scalar: give views an array to share
         x._data = np.array(x._data)
-    y = GetItem(first, basic or second is not None)(x)
-    if (basic or second is not None) and x._ctx is not None and y._ctx is not None:
-        from ._util import register_view
+    op = GetItem(first, basic or second is not None)
+    y = op(x)
+    if y._ctx is None:
+        if basic and _enabled[0]:
+            register_nograd_view(x, y, op)     # a view of a tensor that does not require grad
+    elif (basic or second is not None) and x._ctx is not None:
         register_view(x, y)
     if second is not None:
         y = GetItem(second, False)(y)
@@ -218,7 +251,13 @@ class IndexPut(Op):
         try:
             self._target(out)[idx] = v
         except IndexError as e:
-            raise _index_error(x.shape, idx, e) from None
+            safe = _empty_safe(self._target(out), idx)
+            if safe is None:
+                raise _index_error(x.shape, idx, e) from None
+            if self.second is None:          # nothing is written
+                self.first = safe
+            else:
+                self.second = safe
         except ValueError as e:
             raise _shape_mismatch(np.shape(v), x.shape, idx, e) from None
         return out
@@ -251,10 +290,43 @@ class IndexPut(Op):
         return gx, gv
 
 
+def _check_value_alias(d, first, second, basic, v, index):
+    """PyTorch's rules for ``x[index] = value`` when ``value`` shares memory with ``x``. A basic
+    index copies into the view ``x[index]`` (a 0-d value fills it, a broadcast one is too hard
+    to check), which a value of its shape may be exactly or miss. An index tensor
+    (``index_put_``) takes no value that shares memory with its target, except one boolean mask
+    with a one-element value (done as ``masked_fill_``, which reads the value first)."""
+    from ..tensor import _overlap_status
+    if basic:
+        t = d[first]
+        if v.ndim == 0 or v.size != t.size or _overlap_status(v.reshape(t.shape), t) != "partial":
+            return
+    else:
+        arrays = [i for i in (first if second is None else second) if isinstance(i, np.ndarray)]
+        if v.size == 1 and len(arrays) == 1 and arrays[0].dtype == np.bool_ and arrays[0].ndim:
+            return
+        if _overlap_status(v, d if second is None else d[first]) in ("no", "too_hard"):
+            return
+    raise RuntimeError(
+        f"index_put_: unsupported operation: some elements of the input tensor and the written-to tensor "
+        f"refer to a single memory location (x[{index!r}] = a value sharing x's memory). Please clone() the "
+        "tensor before performing the operation.")
+
+
 def index_put_(x, index, value):
     """``x[index] = value``: written in place; recorded in the graph when grad is on."""
     from ..tensor import Tensor
-    first, second, _ = _norm_index(index)
+    first, second, basic = _norm_index(index, x._data.ndim)
+    d = x._data
+    if basic and not isinstance(d, np.generic) and 0 in d.strides and internal_overlap(d[first]):
+        # PyTorch copies into the view x[index]: it must not overlap itself
+        raise RuntimeError(
+            f"index_put_: unsupported operation: more than one element of the written-to tensor "
+            f"(x[{index!r}] of an expanded tensor of shape {tuple(d.shape)}) refers to a single memory "
+            "location. Please clone() the tensor before performing the operation.")
+    if isinstance(value, Tensor) and not isinstance(d, np.generic) and not isinstance(value._data, np.generic) \
+            and np.may_share_memory(value._data, d):
+        _check_value_alias(d, first, second, basic, value._data, index)
     if isinstance(value, Tensor) and value._data.dtype != x._data.dtype:
         adv = first if second is None else second
         if any(isinstance(i, np.ndarray) and i.dtype != np.bool_ for i in adv):
@@ -273,7 +345,11 @@ def index_put_(x, index, value):
         d = x._writable("index_put_")
         try:
             (d if second is None else d[first])[first if second is None else second] = v
-        except (IndexError, TypeError) as e:
+        except IndexError as e:
+            if _empty_safe(d if second is None else d[first], first if second is None else second) is None:
+                raise _index_error(d.shape, index, e) from None
+            return x                         # an empty selection: nothing is written
+        except TypeError as e:
             raise _index_error(d.shape, index, e) from None
         except ValueError as e:
             raise _shape_mismatch(np.shape(v), d.shape, index, e) from None
@@ -283,7 +359,27 @@ def index_put_(x, index, value):
     v = lift(value, x)
     if v._data.dtype != x._data.dtype:
         v = v.to(x._data.dtype)
-    return x._inplace("index_put_", lambda old, val: IndexPut(first, second)(old, val), v)
+
+    def mask():
+        m = np.zeros(np.shape(x._data), dtype=bool)
+        try:
+            (m if second is None else m[first])[first if second is None else second] = True
+        except IndexError:           # an empty selection with out-of-range indices
+            pass
+        return m
+
+    overlapping = False
+    if not basic and not isinstance(d, np.generic):
+        # PyTorch applies the ints and slices first, then index_put_ into that view
+        if second is None:
+            sliced = d[tuple(s for i in first for s in (
+                ([slice(None)] * i.ndim or [None]) if isinstance(i, np.ndarray) and i.dtype == np.bool_ else
+                [slice(None)] if isinstance(i, np.ndarray) else [i]))]
+        else:
+            sliced = d[first]
+        overlapping = internal_overlap(sliced)
+    return x._inplace("index_put_", lambda old, val: IndexPut(first, second)(old, val), v,
+                      written=Written(mask, overlapping))
 
 
 def setitem(x, index, value):
@@ -326,6 +422,14 @@ def gather(x, dim, index):
 def index_select(x, dim, index):
     from ..tensor import Tensor
     ind = index._data if isinstance(index, Tensor) else np.asarray(index)
+    if x._data.ndim == 0:              # PyTorch: a scalar takes dim 0 and one index, 0
+        norm_dim(dim, 0, "index_select")
+        if np.size(ind) != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {np.size(ind)} value(s)")
+        if int(np.reshape(ind, ())) not in (0, -1):
+            raise IndexError(f"index_select(): index {int(np.reshape(ind, ()))} is out of range for a 0-d tensor")
+        from .elementwise import clone
+        return clone(x)
     ax = dim % x._data.ndim
     return GetItem((slice(None),) * ax + (ind,), False)(x)
 

@@ -45,7 +45,8 @@ __all__ = [
     "sinh", "cosh", "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "sinc", "deg2rad",
     "rad2deg", "hypot",
     # other arithmetic
-    "copysign", "lerp", "reciprocal", "rsqrt", "square", "positive", "float_power",
+    "copysign", "lerp", "reciprocal", "rsqrt", "square", "positive", "float_power", "addcmul", "addcdiv",
+    "clamp_min", "clamp_max",
     # closeness and classification
     "isclose", "allclose", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "isreal", "signbit",
     "nan_to_num",
@@ -433,6 +434,8 @@ class Lerp(Op):
 
     def __init__(self, weight=None):
         self.weight = weight
+        if weight is not None:
+            self.saved = ()     # a number weight: the gradients do not read the inputs (as PyTorch)
 
     def forward(self, a, b, w=None):
         with np.errstate(all="ignore"):
@@ -846,6 +849,59 @@ def lerp(input, end, weight):  # noqa: A002
     if not isinstance(weight, numbers.Real):
         raise TypeError(f"lerp(): weight must be a number or a Tensor, not {type(weight).__name__}")
     return Lerp(float(weight))(a, b)
+
+
+def _addc_operands(input, tensor1, tensor2, kernel):  # noqa: A002
+    from ._util import result_type
+    a, t1, t2 = _t(input), _t(tensor1), _t(tensor2)
+    dt = result_type(a, t1, t2)
+    if dt.kind == "b":
+        raise _not_implemented(kernel, dt, "addcmul/addcdiv expect numbers, not bool")
+    return tuple(t if t._data.dtype == dt else _ew.cast(t, dt) for t in (a, t1, t2))
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002
+    """``input + value * tensor1 * tensor2`` (broadcast, PyTorch's promotion over the three; with an
+    integer result ``value`` is truncated to an integer, as PyTorch casts it).
+
+    Example:
+        >>> nerve.addcmul(nerve.ones(2), nerve.tensor([1.0, 2.0]), nerve.tensor([3.0, 4.0]), value=0.5)
+        tensor([2.5, 5.])
+    """
+    a, t1, t2 = _addc_operands(input, tensor1, tensor2, "addcmul_cpu_out")
+    if a._data.dtype.kind in "iu":
+        value = int(value)
+    prod = _ew.mul(t1 if value == 1 else _ew.mul(t1, value), t2)
+    return _ew.add(a, prod)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002
+    """``input + value * tensor1 / tensor2`` (broadcast); ``tensor1`` and ``tensor2`` may not both be
+    integers (PyTorch refuses the integer division).
+
+    Example:
+        >>> nerve.addcdiv(nerve.ones(2), nerve.tensor([1.0, 2.0]), nerve.tensor([4.0, 4.0]), value=2)
+        tensor([1.5, 2.])
+    """
+    if all(isinstance(t, Tensor) and t._data.dtype.kind in "biu" for t in (tensor1, tensor2)):
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform "
+            f"a true division of tensor1 and tensor2 (got {tensor1._data.dtype} and {tensor2._data.dtype}). Use "
+            "(input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for the historic integer "
+            "behaviour, or convert tensor1 or tensor2 to a floating dtype.")
+    a, t1, t2 = _addc_operands(input, tensor1, tensor2, "addcdiv_cpu_out")
+    quot = _ew.div(t1 if value == 1 else _ew.mul(t1, value), t2)
+    return _ew.add(a, quot)
+
+
+def clamp_min(input, min):  # noqa: A002
+    """``clamp(input, min=min)``: a number or a tensor bound."""
+    return _ew.clamp(_t(input), min=min)
+
+
+def clamp_max(input, max):  # noqa: A002
+    """``clamp(input, max=max)``: a number or a tensor bound."""
+    return _ew.clamp(_t(input), max=max)
 
 
 def _torch_dtype(dt):

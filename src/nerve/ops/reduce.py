@@ -98,7 +98,14 @@ class Prod(Op):
     def backward(self, g):
         # d prod / dx_i = prod / x_i (inputs with zeros are handled by the exact product of the others)
         x = self.inputs[0]
-        if np.any(x._data == 0):
+        if x._data.ndim == 0:
+            return g
+        zeros = np.count_nonzero(x._data == 0)
+        if zeros:
+            if zeros > 1 and self.axes is None and not _enabled[0]:
+                # PyTorch's prod() (no dim): two zeros make every partial product 0, even for an
+                # infinite upstream gradient (no 0 * inf = NaN)
+                return _make(np.zeros(x._data.shape, g._data.dtype))
             if _enabled[0]:   # create_graph: the product of the others must itself be differentiable
                 others = _prod_others_graph(x, self.axes)
             else:
@@ -293,15 +300,65 @@ def _correction(unbiased, correction):
     return 1 if unbiased else 0
 
 
+class Var(Op):
+    """``sum((x - mean)^2) / max(n - correction, 0)`` over ``axes``, with PyTorch's gradient
+    ``2 / (n - correction) * g * (x - mean)``: written as one formula (not through the mean's
+    own gradient) so that inf/NaN gradients and rounding agree with PyTorch's. Without ``dim``
+    and with ``n <= correction`` the gradient is NaN where ``x == mean`` and inf elsewhere, as
+    in PyTorch's ``var_backward``."""
+
+    def __init__(self, axes, keepdims, correction, whole):
+        self.axes, self.keepdims, self.correction, self.whole = axes, keepdims, correction, whole
+
+    def forward(self, x):
+        self.shape = x.shape
+        n = 1
+        for i, s in enumerate(x.shape):
+            if self.axes is None or i in self.axes:
+                n *= s
+        self.dof = n - self.correction
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # the mean in float64: a constant slice then has exactly zero variance (as PyTorch's
+            # kernel mostly gives), not the rounding noise of a float32 mean
+            d = x - x.mean(axis=self.axes, keepdims=True, dtype=np.float64)
+            out = (d * d).sum(axis=self.axes, keepdims=self.keepdims) / builtins.max(self.dof, 0)
+            return out.astype(x.dtype)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        dof = self.dof
+        fast = not _enabled[0]
+        if not self.keepdims:
+            shape = _keep_shape(self.shape, self.axes)
+            g = _make(g._data.reshape(shape)) if fast else g.reshape(shape)
+        # the backward's mean is in the input's dtype, as PyTorch's ``self - self.mean(dim)``
+        with np.errstate(invalid="ignore"):
+            m = x._data.mean(axis=self.axes, keepdims=True)
+        if self.whole and dof <= 0:
+            scale = np.where(x._data == m, np.nan, np.inf).astype(x._data.dtype)
+            return _make(g._data * scale) if fast else g * const(scale)
+        scale = 2.0 / dof if dof else float("inf")
+        if fast:
+            with np.errstate(invalid="ignore", over="ignore"):
+                return _make(g._data * scale * (x._data - m))
+        return g * scale * (x - mean(x, self.axes, True))
+
+
 @numpy_aliases
 def var(x, dim=None, unbiased=None, keepdim=False, correction=None):
     """Variance over ``dim``; ``correction=1`` (default) is Bessel's correction."""
+    if x._data.dtype.kind not in "fc":
+        raise RuntimeError(
+            f"std and var only support floating point and complex dtypes, got {x._data.dtype}; "
+            "convert with .float() first")
     axes = _axes(x, dim, "var")
+    c = _correction(unbiased, correction)
+    if x._data.dtype.kind == "f":
+        return Var(axes, keepdim, c, dim is None or x._data.ndim == 0)(x)
     n = 1
     for i, s in enumerate(x._data.shape):
         if axes is None or i in axes:
             n *= s
-    c = _correction(unbiased, correction)
     d = x - mean(x, axes, True)
     return sum(d * d, axes, keepdim) * (1.0 / (n - c) if n - c > 0 else float("nan"))
 

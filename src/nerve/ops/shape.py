@@ -7,7 +7,7 @@ import numbers
 from .._backend import np
 from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
-from ._util import _make, norm_dim, register_view, sum_to_array
+from ._util import _make, norm_dim, register_nograd_view, register_view, sum_to_array
 
 
 def _numel(shape):
@@ -29,12 +29,15 @@ class _WholeView:
     def __init__(self, to_base, to_view):
         self.to_base, self.to_view = to_base, to_view
 
-    def put(self, base, value, name=None):
+    def put(self, base, value, name=None, written=None):
         from .elementwise import fill
         return fill(base, self.to_base(value))     # the whole base is replaced
 
     def take(self, base):
         return self.to_view(base)
+
+    def written_in_base(self, written, base_shape):
+        return written.map(lambda m: None if m is None else self.to_base(_make(m))._data)
 
 
 class Reshape(Op):
@@ -90,20 +93,35 @@ class _ExpandedView:
     def __init__(self, shape):
         self.shape = shape
 
-    def put(self, base, value, name=None):
-        # writing an expanded view copies it back into the shared memory: the element written
-        # last (the last index along each repeated dim) wins, as PyTorch's CopySlices does
+    def put(self, base, value, name=None, written=None):
+        # Memory semantics: each element of the base takes the value of the last element of the
+        # view written that shares its memory (PyTorch's kernels write in order).
+        from .elementwise import where
         from .index import getitem
         bs = base._data.shape
-        nd = len(self.shape) - len(bs)
-        idx = (-1,) * nd + tuple(slice(-1, None) if s == 1 and t != 1 else slice(None)
-                                 for s, t in zip(bs, self.shape[nd:]))
-        out = getitem(value, idx) if idx else value
-        # PyTorch's backward of a fill through an expanded view fails; other writes work
-        return _ExpandedWrite()(out) if name in ("zero_", "fill_") else out
+        mask = None if written is None or written.mask is None else written.mask()
+        if mask is None:              # every element written: the last index along each repeated dim
+            nd = len(self.shape) - len(bs)
+            idx = (-1,) * nd + tuple(slice(-1, None) if s == 1 and t != 1 else slice(None)
+                                     for s, t in zip(bs, self.shape[nd:]))
+            out = getitem(value, idx) if idx else value
+        else:
+            nb = base._data.size
+            owner = np.broadcast_to(np.arange(nb).reshape(bs), self.shape)
+            last = np.full(nb, -1, np.int64)
+            np.maximum.at(last, owner[mask], np.arange(mask.size).reshape(mask.shape)[mask])
+            has = last >= 0
+            picked = reshape(getitem(reshape(value, (-1,)), (np.where(has, last, 0),)), bs)
+            out = where(_make(has.reshape(bs)), picked, base)
+        # PyTorch's backward through a write into memory-sharing elements fails (fill_, masked_fill_
+        # or x[index_tensor] = v on an expanded tensor); x[1] = v writes a plain view and works
+        return _ExpandedWrite()(out) if written is None or written.overlapping else out
 
     def take(self, base):
         return BroadcastTo(self.shape)(base)
+
+    def written_in_base(self, written, base_shape):
+        return written.map(lambda m: None if m is None else sum_to_array(m.astype(np.int64), base_shape) > 0)
 
 
 class _ExpandedWrite(Op):
@@ -225,11 +243,15 @@ class Flip(Op):
 def reshape(x, shape):
     if isinstance(shape, numbers.Integral):
         shape = (shape,)
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(map(int, shape))
     if isinstance(x._data, np.generic):    # a 0-d result is a NumPy scalar: give views an array to share
         x._data = np.array(x._data)
-    y = Reshape(shape)(x)          # a new tensor (a view) even for the same shape, as in PyTorch
-    if x._ctx is not None and y._ctx is not None and _views_base(y, x):
+    op = Reshape(shape)
+    y = op(x)          # a new tensor (a view) even for the same shape, as in PyTorch
+    if y._ctx is None:
+        if _enabled[0] and (x._data.flags.c_contiguous or _views_base(y, x)):
+            register_nograd_view(x, y, op)     # a view of a tensor that does not require grad
+    elif x._ctx is not None and _views_base(y, x):
         register_view(x, y)
     return y
 
@@ -239,17 +261,23 @@ view = reshape
 
 def permute(x, dims):
     n = x._data.ndim
+    m = n if n else 1
+    dims = tuple(map(int, dims))
     for d in dims:
-        if not -max(n, 1) <= int(d) < max(n, 1):
+        if not -m <= d < m:
             raise IndexError(f"permute: dim {d} is out of range for a tensor with {n} dims (shape {x._data.shape})")
-    axes = tuple(int(d) % max(n, 1) for d in dims)
-    if len(axes) != x._data.ndim or sorted(axes) != list(range(x._data.ndim)):
+    axes = tuple([d % m for d in dims])
+    if len(axes) != n or sorted(axes) != list(range(n)):
         raise RuntimeError(
             f"permute: dims {tuple(dims)} are not a permutation of the {x._data.ndim} dims of shape {x._data.shape}")
     if isinstance(x._data, np.generic):    # a 0-d result is a NumPy scalar: give views an array to share
         x._data = np.array(x._data)
-    y = Permute(axes)(x)
-    if x._ctx is not None and y._ctx is not None:
+    op = Permute(axes)
+    y = op(x)
+    if y._ctx is None:
+        if _enabled[0]:
+            register_nograd_view(x, y, op)
+    elif x._ctx is not None:
         register_view(x, y)
     return y
 
@@ -302,11 +330,15 @@ def expand(x, shape):
                 f"dimension {i} (tensor shape {x._data.shape}, target {shape})")
     if isinstance(x._data, np.generic):    # a 0-d result is a NumPy scalar: give views an array to share
         x._data = np.array(x._data)
-    if full == x._data.shape:
-        y = Reshape(full)(x)          # a writable view, as PyTorch's expand to the same shape
+    if x._data.size == _numel(full):
+        op = Reshape(full)            # no dim is repeated: a plain writable view
     else:
-        y = BroadcastTo(full)(x)
-    if x._ctx is not None and y._ctx is not None:
+        op = BroadcastTo(full)
+    y = op(x)
+    if y._ctx is None:
+        if _enabled[0]:
+            register_nograd_view(x, y, op)
+    elif x._ctx is not None:
         register_view(x, y)
     return y
 
