@@ -647,3 +647,9 @@ def test_inplace_on_a_plain_row_of_an_expanded_view_works_like_torch():
         res.append((x.detach().numpy().copy(), w.grad.numpy(), t.grad.numpy()))
     for a, b in zip(*res):
         np.testing.assert_allclose(a, b)
+
+
+def test_sigmoid_keeps_its_small_values_like_torch():
+    xs = np.array([-10.8, -20.0, -50.0, -104.0, 0.0, 5.0, 20.0], np.float32)
+    got, want = nerve.tensor(xs).sigmoid().numpy(), torch.tensor(xs).sigmoid().numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=0)     # relative, also in the tails
