@@ -123,8 +123,8 @@ def test_reductions_follow_numpy(axis, keepdims):
         assert tuple(ops.shape(got)) == np.shape(ref(A, **kw)), name
     for name, ref in (("all", np.all), ("any", np.any)):
         np.testing.assert_array_equal(N(getattr(ops, name)(A > 0, **kw)), ref(A > 0, **kw))
-    from scipy.special import logsumexp as ref_lse
-    np.testing.assert_allclose(N(ops.logsumexp(A, **kw)), ref_lse(A, axis=axis, keepdims=keepdims), rtol=1e-5)
+    ref_lse = np.log(np.sum(np.exp(A), axis=axis, keepdims=keepdims))     # A is small: no overflow
+    np.testing.assert_allclose(N(ops.logsumexp(A, **kw)), ref_lse, rtol=1e-5)
 
 
 def test_keras_dtype_rules():
