@@ -368,12 +368,6 @@ class Tensor:
     def __abs__(self):
         return _ops.abs(self)
 
-    def __floordiv__(self, other):
-        return _ops.floor_divide(self, other)
-
-    def __mod__(self, other):
-        return _ops.remainder(self, other)
-
     # comparisons and logic: no gradient, bool results
     def __eq__(self, other):
         return _ops.eq(self, other)
@@ -393,46 +387,8 @@ class Tensor:
     def __ge__(self, other):
         return _ops.ge(self, other)
 
-    # bitwise on integers, logical on bool (PyTorch's rule)
-    def __invert__(self):
-        return _ops.bitwise_not(self)
-
-    def __and__(self, other):
-        return _ops.bitwise_and(self, other)
-
-    def __rand__(self, other):
-        return _ops.bitwise_and(other, self)
-
-    def __or__(self, other):
-        return _ops.bitwise_or(self, other)
-
-    def __ror__(self, other):
-        return _ops.bitwise_or(other, self)
-
-    def __xor__(self, other):
-        return _ops.bitwise_xor(self, other)
-
-    def __rxor__(self, other):
-        return _ops.bitwise_xor(other, self)
-
-    def __lshift__(self, other):
-        return _ops.bitwise_left_shift(self, other)
-
-    def __rlshift__(self, other):
-        return _ops.bitwise_left_shift(other, self)
-
-    def __rshift__(self, other):
-        return _ops.bitwise_right_shift(self, other)
-
-    def __rrshift__(self, other):
-        return _ops.bitwise_right_shift(other, self)
-
-    def __rmod__(self, other):
-        return _ops.remainder(other, self)
-
-    def __rfloordiv__(self, other):
-        return _ops.floor_divide(other, self)
-
+    # & | ^ ~ << >> and // % are installed from ops/pointwise.py (TENSOR_METHODS): bitwise on
+    # integers, logical on bool, as in PyTorch
     def __getitem__(self, index):
         return _ops.getitem(self, index)
 
@@ -1025,9 +981,6 @@ class Tensor:
     def mul(self, other):
         return _ops.mul(self, other)
 
-    def div(self, other):
-        return _ops.div(self, other)
-
     def pow(self, other):
         return _ops.pow(self, other)
 
@@ -1067,32 +1020,11 @@ class Tensor:
     def log(self):
         return _ops.log(self)
 
-    def log1p(self):
-        return _ops.log1p(self)
-
     def sqrt(self):
         return _ops.sqrt(self)
 
-    def rsqrt(self):
-        return _ops.rsqrt(self)
-
-    def square(self):
-        return _ops.mul(self, self)
-
-    def reciprocal(self):
-        return _ops.div(1.0, self)
-
     def abs(self):
         return _ops.abs(self)
-
-    def sign(self):
-        return _ops.sign(self)
-
-    def sin(self):
-        return _ops.sin(self)
-
-    def cos(self):
-        return _ops.cos(self)
 
     def tanh(self):
         return _ops.tanh(self)
@@ -1105,15 +1037,6 @@ class Tensor:
 
     def erf(self):
         return _ops.erf(self)
-
-    def floor(self):
-        return _ops.floor(self)
-
-    def ceil(self):
-        return _ops.ceil(self)
-
-    def round(self):
-        return _ops.round(self)
 
     def clamp(self, min=None, max=None):
         return _ops.clamp(self, min, max)
@@ -1180,9 +1103,6 @@ class Tensor:
     def any(self, *args, **kwargs):
         return _ops.any(self, *args, **kwargs)
 
-    def cumsum(self, dim):
-        return _ops.cumsum(self, dim)
-
     def eq(self, other):
         return _ops.eq(self, other)
 
@@ -1200,19 +1120,6 @@ class Tensor:
 
     def ge(self, other):
         return _ops.ge(self, other)
-
-    def isnan(self):
-        return _ops.isnan(self)
-
-    def isinf(self):
-        return _ops.isinf(self)
-
-    def isfinite(self):
-        return _ops.isfinite(self)
-
-    def allclose(self, other, rtol=1e-5, atol=1e-8):
-        o = other._data if isinstance(other, Tensor) else other
-        return bool(np.allclose(self._data, o, rtol=rtol, atol=atol))
 
     def equal(self, other):
         return self._data.shape == other._data.shape and bool((self._data == other._data).all())
@@ -1345,17 +1252,11 @@ class Tensor:
     def repeat(self, *sizes):
         return _ops.repeat(self, _shape_arg(sizes))
 
-    def flip(self, *dims):
-        return _ops.flip(self, _shape_arg(dims))
-
     def split(self, split_size_or_sections, dim=0):
         return _ops.split(self, split_size_or_sections, dim)
 
     def chunk(self, chunks, dim=0):
         return _ops.chunk(self, chunks, dim)
-
-    def unbind(self, dim=0):
-        return _ops.unbind(self, dim)
 
     def gather(self, dim, index):
         return _ops.gather(self, dim, index)

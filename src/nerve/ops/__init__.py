@@ -8,11 +8,9 @@
 ``nn``           softmax, log_softmax, nll
 """
 from .elementwise import (  # noqa: F401
-    abs, add, cast, ceil, clamp, clip, clone, cos, div, divide, eq, equal, erf, exp, floor,
-    floor_divide, ge, greater, gt, isfinite, isinf, isnan, le, less, log, log1p, logical_and,
-    logical_not, logical_or, logical_xor, lt, maximum, minimum, mul, multiply, ne, neg, negative,
-    pow, relu, remainder, round, rsqrt, sigmoid, sign, sin, sqrt, square, sub, subtract, tanh,
-    true_divide, where,
+    abs, add, cast, clamp, clip, clone, cos, div, divide, eq, equal, erf, exp, ge, greater, gt, le, less,
+    log, log1p, logical_and, logical_not, logical_or, logical_xor, lt, maximum, minimum, mul, multiply, ne,
+    neg, negative, pow, relu, rsqrt, sigmoid, sin, sqrt, square, sub, subtract, tanh, true_divide, where,
 )
 from .index import gather, getitem, index_select, masked_fill, one_hot, setitem  # noqa: F401
 from .linalg import (  # noqa: F401
