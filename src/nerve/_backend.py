@@ -14,8 +14,63 @@ __all__ = [
     "np", "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8",
     "bool_", "get_default_dtype", "set_default_dtype", "to_dtype", "Device",
     "as_device", "array_module", "device_of", "manual_seed", "default_generator", "Generator",
-    "get_rng", "to_device_array",
+    "get_rng", "to_device_array", "quiet", "loud", "quiet_errors",
 ]
+
+# ------------------------------------------------------------ floating-point errors
+# NumPy reports IEEE events (divide by zero, invalid, overflow) as RuntimeWarnings;
+# PyTorch computes the IEEE value (inf, nan) silently, and so does nerve. Every
+# place that runs NumPy on the user's behalf (``Op.__call__``, the backward pass,
+# optimizer steps, in-place methods) brackets the work with ``quiet()`` /
+# ``loud(token)``. NumPy keeps its error state in a context variable; setting and
+# resetting it directly costs ~0.2 us, against ~1.5 us for ``np.errstate``. Code
+# outside those brackets (the user's own NumPy) keeps NumPy's settings.
+try:
+    from numpy._core._ufunc_config import _extobj_contextvar as _errvar
+    from numpy._core._ufunc_config import _make_extobj as _mk_extobj
+
+    _IGNORE = _mk_extobj(all="ignore")
+
+    def quiet():
+        """Silence NumPy's floating-point warnings until ``loud(token)``; returns the token."""
+        return _errvar.set(_IGNORE)
+
+    loud = _errvar.reset
+except (ImportError, AttributeError, TypeError):  # pragma: no cover - other NumPy versions
+    def quiet():
+        st = np.errstate(all="ignore")
+        st.__enter__()
+        return st
+
+    def loud(token):
+        token.__exit__(None, None, None)
+
+
+class quiet_errors:
+    """``with quiet_errors():`` the same bracket as a context manager (for colder paths)."""
+
+    __slots__ = ("_tok",)
+
+    def __enter__(self):
+        self._tok = quiet()
+        return self
+
+    def __exit__(self, *exc):
+        loud(self._tok)
+        return False
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapped(*args, **kwargs):
+            tok = quiet()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                loud(tok)
+        return wrapped
+
 
 float16 = np.dtype("float16")
 float32 = np.dtype("float32")
@@ -167,7 +222,14 @@ class Generator:
         self.rng = np.random.default_rng(self._seed)
 
     def manual_seed(self, seed: int) -> "Generator":
-        self._seed = int(seed)
+        try:
+            seed = int(seed)
+        except (TypeError, ValueError):
+            raise TypeError(f"manual_seed: seed must be an integer, got {type(seed).__name__} "
+                            f"{seed!r:.60}") from None
+        if not -(2 ** 63) <= seed < 2 ** 64:
+            raise RuntimeError(f"manual_seed: seed must be within [-2**63, 2**64), got {seed}")
+        self._seed = seed % (2 ** 64)     # PyTorch takes negative seeds (as unsigned 64-bit)
         self.rng = np.random.default_rng(self._seed)
         return self
 

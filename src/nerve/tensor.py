@@ -457,10 +457,14 @@ class Tensor:
                 raise RuntimeError(
                     f"{name}: output with shape {list(d.shape)} doesn't match the broadcast shape "
                     f"{list(np.broadcast_shapes(res.shape, d.shape)) if _broadcastable(res.shape, d.shape) else list(res.shape)}")
-        if where is None:
-            np.copyto(d, res, casting="unsafe")
-        else:
-            np.copyto(d, res, casting="unsafe", where=where)
+        tok = B.quiet()     # a NaN written into an integer tensor: no "invalid value in cast"
+        try:
+            if where is None:
+                np.copyto(d, res, casting="unsafe")
+            else:
+                np.copyto(d, res, casting="unsafe", where=where)
+        finally:
+            B.loud(tok)
 
     def _inplace(self, name, fn, *args, written=None, through_view=False):
         """Apply ``fn(tensor, *args) -> Tensor`` in place (the one path of every ``*_`` method).
@@ -640,9 +644,10 @@ class Tensor:
         d = self._writable(name)
         self._check_overlap(name, d, (other,))
         o = other._data if isinstance(other, Tensor) else other
-        if alpha != 1:
-            o = o * alpha
+        tok = B.quiet()
         try:
+            if alpha != 1:
+                o = o * alpha
             ufunc(d, o, out=d, casting="same_kind")
         except TypeError:
             rt = _ops_util.result_type(self, other if alpha == 1 else _ops_util.lift(o))
@@ -654,6 +659,8 @@ class Tensor:
             raise RuntimeError(
                 f"{name}: output with shape {list(d.shape)} doesn't match the broadcast shape of "
                 f"{list(d.shape)} and {list(shape)}") from None
+        finally:
+            B.loud(tok)
         self._written()
         return self
 
@@ -1394,6 +1401,45 @@ def _bitwise(kind):
     return op
 
 
+def _ragged(data, dim=0):
+    """PyTorch's message for the first ragged spot in nested lists, or None."""
+    if not isinstance(data, (list, tuple)) or not data:
+        return None
+    seqs = [isinstance(x, (list, tuple)) for x in data]
+    if any(seqs) and not all(seqs):
+        i = seqs.index(not seqs[0])
+        return (f"expected {'a sequence' if seqs[0] else 'a number'} at dim {dim + 1} like element 0, "
+                f"but element {i} is {'a sequence' if seqs[i] else 'a number'}")
+    if not seqs[0]:
+        return None
+    n = len(data[0])
+    for i, x in enumerate(data):
+        if len(x) != n:
+            return f"expected sequence of length {n} at dim {dim + 1} (got {len(x)}, at index {i})"
+    for x in data:
+        r = _ragged(x, dim + 1)
+        if r:
+            return r
+    return None
+
+
+def _conversion_error(data, dtype, err):
+    """The error for data NumPy could not turn into an array, in the user's terms."""
+    if isinstance(err, OverflowError):
+        want = f"dtype {dtype}" if dtype is not None else "int64"
+        return OverflowError(f"tensor(): a value does not fit in {want} ({err}); "
+                             "pass dtype=nerve.float64, or smaller numbers")
+    rag = _ragged(data) if isinstance(data, (list, tuple)) else None
+    if rag:
+        return ValueError(f"tensor(): the nested lists are ragged: {rag}. Every row must have the same "
+                          "length (pad the shorter ones, or build one tensor per row)")
+    if dtype is not None:
+        return TypeError(f"tensor(): could not convert the data ({type(data).__name__}) to dtype "
+                         f"{dtype}: {err}")
+    return TypeError(f"tensor(): could not build a tensor from {type(data).__name__}: {err}; expected "
+                     "numbers, nested sequences of numbers, or an array")
+
+
 def _to_array(data, dtype=None, device=None):
     """Convert user data to a raw array with nerve's default dtype rules."""
     dtype = B.to_dtype(dtype)
@@ -1403,11 +1449,12 @@ def _to_array(data, dtype=None, device=None):
             arr = arr.astype(dtype)
         return B.to_device_array(arr, device) if device is not None else arr
     xp = B.array_module(device)
-    if dtype is not None:
-        arr = xp.asarray(data, dtype=dtype)
-    else:
+    try:
+        arr = xp.asarray(data) if dtype is None else xp.asarray(data, dtype=dtype)
+    except (ValueError, TypeError, OverflowError) as e:
+        raise _conversion_error(data, dtype, e) from None
+    if dtype is None:
         is_array = hasattr(data, "dtype") and hasattr(data, "shape")
-        arr = xp.asarray(data)
         if arr.dtype.kind == "f" and not is_array:
             arr = arr.astype(B.get_default_dtype(), copy=False)
         elif arr.dtype.kind in "iu" and not is_array and arr.dtype != B.int64:

@@ -54,6 +54,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for i, o in enumerate(outputs):
         if not o.requires_grad:
             raise RuntimeError(f"grad: output {i} does not require grad and has no grad_fn")
+    for i, t in enumerate(inputs_):
+        if not getattr(t, "requires_grad", False):
+            what = (f"a {type(t).__name__}, not a Tensor" if not hasattr(t, "requires_grad") else
+                    f"shape {tuple(t.shape)}, requires_grad=False")
+            raise RuntimeError(
+                f"One of the differentiated Tensors does not require grad: input {i} ({what}). "
+                "Create it with requires_grad=True (or call .requires_grad_()) before computing the "
+                "outputs from it")
     if retain_graph is None:
         retain_graph = create_graph
     return run_backward(outputs, _grad_outputs(outputs, grad_outputs), retain_graph, create_graph,

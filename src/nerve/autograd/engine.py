@@ -9,7 +9,7 @@ node's gradient is summed once before its ``backward`` runs.
 """
 from __future__ import annotations
 
-from .._backend import np
+from .._backend import loud, np, quiet
 from .grad_mode import _enabled
 from .version import _epoch, overlaps, written_since
 
@@ -81,6 +81,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
 
     prev_mode = _enabled[0]
     _enabled[0] = bool(create_graph)
+    tok = quiet()     # IEEE values (inf, nan) without NumPy's RuntimeWarnings, as in PyTorch
     try:
         grads = {}
         starts = []
@@ -192,6 +193,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             else:
                 _accumulate_leaf(t, gi, gi, create_graph)
     finally:
+        loud(tok)
         _enabled[0] = prev_mode
 
     if capture is not None:

@@ -27,7 +27,7 @@ import weakref
 
 from .grad_mode import _enabled, no_grad
 from .version import _epoch
-from .._backend import np as _np
+from .._backend import loud as _loud, np as _np, quiet as _quiet
 
 _Tensor = None  # set by nerve.tensor to break the import cycle
 
@@ -79,7 +79,9 @@ class Op:
 
     def __call__(self, *inputs):
         # Hot path: keep it to a handful of attribute reads. (The try is free in
-        # Python >= 3.11 until something raises.)
+        # Python >= 3.11 until something raises.) ``_quiet`` keeps NumPy's
+        # divide/invalid/overflow warnings out: the IEEE value is the answer.
+        tok = _quiet()
         try:
             if len(inputs) == 1:
                 a = inputs[0]
@@ -98,6 +100,16 @@ class Op:
                         break
         except (ValueError, TypeError) as e:
             raise _forward_error(self, inputs, e) from None
+        except AttributeError:
+            bad = [i for i, t in enumerate(inputs) if not isinstance(t, _Tensor)]
+            if not bad:
+                raise
+            i = bad[0]
+            raise TypeError(
+                f"{type(self).__name__}: argument {i} must be a Tensor, not {type(inputs[i]).__name__} "
+                f"({inputs[i]!r:.60}); wrap data with nerve.tensor(...)") from None
+        finally:
+            _loud(tok)
         out = _Tensor.__new__(_Tensor)
         out._data = data
         out.grad = None

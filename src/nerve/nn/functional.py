@@ -61,8 +61,12 @@ def _float_kernel(input, kernel):  # noqa: A002
     """PyTorch has no integer/bool kernel for most activations: raise its NotImplementedError."""
     d = input._data.dtype
     if d.kind not in "fc":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_TORCH_TYPE.get(d.name, d.name)}\' '
-                                  f"(input dtype {d}); convert the input with .float()")
+        import sys
+        op = sys._getframe(1).f_code.co_name       # the public function that called us
+        raise NotImplementedError(
+            f"{op}: needs a floating-point input (a float dtype such as float32), got a tensor of dtype {d} "
+            f"and shape {tuple(input._data.shape)}; convert it with .float() "
+            f"(PyTorch: \"{kernel}\" not implemented for '{_TORCH_TYPE.get(d.name, d.name)}')")
     return input
 
 

@@ -279,6 +279,9 @@ def norm_dim(dim, ndim, op="op"):
         return None
     if isinstance(dim, numbers.Integral):
         dim = (dim,)
+    elif not isinstance(dim, (tuple, list, range)) and not (hasattr(dim, "__len__") and hasattr(dim, "__iter__")):
+        raise TypeError(f"{op}: dim must be an integer or a sequence of integers, got "
+                        f"{type(dim).__name__} {dim!r}")
     out = []
     for d in dim:
         if not isinstance(d, numbers.Integral) or isinstance(d, bool):

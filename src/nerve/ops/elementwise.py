@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from .._backend import np
+from .._backend import loud, np, quiet
 from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
 from ._util import _make, const, float_input, lift, lift_pair, masked_scale, sum_to, sum_to_array
@@ -699,7 +699,11 @@ def tanh(x):
 def cast(x, dtype):
     dtype = np.dtype(dtype)
     if dtype.kind not in "fc":   # integer/bool results carry no gradient (PyTorch's rule)
-        return _make(x._data.astype(dtype))
+        tok = quiet()            # NaN/inf to an integer: an unspecified value, as in PyTorch, no warning
+        try:
+            return _make(x._data.astype(dtype))
+        finally:
+            loud(tok)
     return Cast(dtype)(x)
 
 

@@ -73,6 +73,12 @@ class Mean(Op):
 
     def forward(self, x):
         self.shape = x.shape
+        if x.size == 0:   # NumPy warns "Mean of empty slice"; PyTorch gives NaN (0 / 0) silently
+            n = 1
+            for i, s in enumerate(x.shape):
+                if self.axes is None or i in self.axes:
+                    n *= s
+            return (x.sum(axis=self.axes, keepdims=self.keepdims) / n).astype(x.dtype, copy=False)
         return x.mean(axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, g):
@@ -184,7 +190,7 @@ class Amax(Op):
 def _axes(x, dim, name):
     """``norm_dim`` for reductions: a 0-d tensor accepts dim 0 / -1 and reduces over nothing;
     ``dim=()`` or ``[]`` means every dim, as in PyTorch."""
-    if dim is not None and not isinstance(dim, numbers.Integral) and len(dim) == 0:
+    if dim is not None and not isinstance(dim, numbers.Integral) and hasattr(dim, "__len__") and len(dim) == 0:
         dim = None
     axes = norm_dim(dim, x._data.ndim, name)
     return None if x._data.ndim == 0 else axes
@@ -320,7 +326,10 @@ class Var(Op):
         with np.errstate(invalid="ignore", divide="ignore"):
             # the mean in float64: a constant slice then has exactly zero variance (as PyTorch's
             # kernel mostly gives), not the rounding noise of a float32 mean
-            d = x - x.mean(axis=self.axes, keepdims=True, dtype=np.float64)
+            if x.size == 0:   # no "Mean of empty slice" warning: the variance is NaN (0 / 0)
+                d = x.astype(np.float64)
+            else:
+                d = x - x.mean(axis=self.axes, keepdims=True, dtype=np.float64)
             out = (d * d).sum(axis=self.axes, keepdims=self.keepdims) / builtins.max(self.dof, 0)
             return out.astype(x.dtype)
 

@@ -48,7 +48,7 @@ from itertools import chain
 
 from .. import _backend as B
 from ..autograd.version import mark_written as _mark_written
-from .._backend import np
+from .._backend import loud, np, quiet
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 
@@ -406,6 +406,41 @@ class Optimizer:
 
     _has_step = True   # subclasses without a 'step' counter in their state set False
 
+    def __init_subclass__(cls, **kwargs):
+        """Check the types of a subclass's numeric hyperparameters before its ``__init__`` runs.
+
+        PyTorch lets ``SGD(params, lr="0.1")`` fail inside a comparison ("'<' not supported
+        between instances of 'str' and 'float'"); here every argument whose default is a number
+        (or a tuple of numbers, like ``betas``) must be given as one, and the error names the
+        optimizer, the argument and the value.
+        """
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None or getattr(init, "_checks_hyperparameters", False):
+            return
+        import functools
+        import inspect
+        sig = inspect.signature(init)
+        numeric = {n: p.default for n, p in sig.parameters.items()
+                   if _is_number(p.default) or (isinstance(p.default, tuple) and p.default
+                                                and all(_is_number(v) for v in p.default))}
+        if not numeric:
+            return
+
+        @functools.wraps(init)
+        def __init__(self, *args, **kw):
+            try:
+                bound = sig.bind(self, *args, **kw)
+            except TypeError as e:
+                raise TypeError(f"{cls.__name__}: {e}") from None
+            for name, value in bound.arguments.items():
+                if name in numeric:
+                    _check_hyperparameter(cls.__name__, name, value, numeric[name])
+            init(self, *args, **kw)
+
+        __init__._checks_hyperparameters = True
+        cls.__init__ = __init__
+
     def __init__(self, params, defaults):
         self.defaults = defaults
         self.state = defaultdict(dict)
@@ -462,6 +497,10 @@ class Optimizer:
                 raise ValueError("parameter group didn't specify a value of required optimization "
                                  f"parameter {name}")
             param_group.setdefault(name, default)
+            value = param_group[name]
+            if value is not default and (_is_number(default) or (
+                    isinstance(default, tuple) and default and all(_is_number(v) for v in default))):
+                _check_hyperparameter(type(self).__name__, f"param group {name!r}", value, default)
         self._validate_group(param_group)
 
         ids = [id(p) for p in params]
@@ -545,8 +584,13 @@ class Optimizer:
                     break
                 if b is not None:
                     todo.append(b)
-            for b in todo:
-                self._step_bucket(group, b)
+            if todo:
+                tok = quiet()     # a NaN/inf gradient gives NaN/inf parameters, not NumPy warnings
+                try:
+                    for b in todo:
+                        self._step_bucket(group, b)
+                finally:
+                    loud(tok)
         if self._step_post_hooks:
             for h in list(self._step_post_hooks.values()):
                 h(self, (), {})
@@ -827,6 +871,32 @@ class _Handle:
 
     def __exit__(self, *exc):
         self.remove()
+
+
+def _is_number(v):
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
+def _check_hyperparameter(opt, name, value, default):
+    """Raise a TypeError naming ``opt`` and ``name`` unless ``value`` has the default's form."""
+    if isinstance(default, tuple):
+        ok = (isinstance(value, (tuple, list)) and len(value) == len(default)
+              and all(_is_number(v) or isinstance(v, bool) or (isinstance(v, Tensor) and v.numel() == 1)
+                      for v in value))
+        if not ok:
+            raise TypeError(
+                f"{opt}: {name} must be a tuple of {len(default)} numbers such as {default}, got "
+                f"{type(value).__name__} {value!r}")
+        return
+    if _is_number(value) or isinstance(value, bool):
+        return
+    if isinstance(value, Tensor):
+        if value.numel() != 1:
+            raise ValueError(f"{opt}: Tensor {name} must be 1-element, got shape {tuple(value.shape)}")
+        return
+    kind = "an integer" if isinstance(default, int) and name in ("max_iter", "history_size") else "a number"
+    hint = " (write it without quotes)" if isinstance(value, str) else ""
+    raise TypeError(f"{opt}: {name} must be {kind}, got {type(value).__name__} {value!r}{hint}")
 
 
 def _to_float(x, name):

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 from ... import _backend as B
+from ._args import size_arg
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -229,7 +230,7 @@ class PReLU(Module):
 
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         super().__init__()
-        self.num_parameters = num_parameters
+        self.num_parameters = num_parameters = size_arg("PReLU", "num_parameters", num_parameters, 1)
         self.init = init
         xp = B.array_module(device)
         dtype = B.to_dtype(dtype) or B.get_default_dtype()

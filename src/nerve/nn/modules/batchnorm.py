@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ... import _backend as B
+from ._args import size_arg
 from ...ops.norm import batch_norm
 from ...tensor import Tensor
 from .. import init
@@ -19,7 +20,7 @@ class _NormBase(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
                  device=None, dtype=None, *, bias=True):
         super().__init__()
-        self.num_features = num_features
+        self.num_features = num_features = size_arg(type(self).__name__, "num_features", num_features)
         self.eps = eps
         self.momentum = momentum
         self.affine = affine

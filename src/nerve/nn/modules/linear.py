@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 from ... import _backend as B
+from ._args import size_arg
 from ...ops.linalg import linear as _linear
 from .. import init
 from ..parameter import Parameter
@@ -55,8 +56,9 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
-        self.in_features = in_features
-        self.out_features = out_features
+        self.in_features = size_arg("Linear", "in_features", in_features)
+        self.out_features = out_features = size_arg("Linear", "out_features", out_features)
+        in_features = self.in_features
         xp = B.array_module(device)
         dtype = B.to_dtype(dtype) or B.get_default_dtype()
         self.weight = Parameter._make(xp.empty((out_features, in_features), dtype=dtype), True)

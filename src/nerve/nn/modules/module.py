@@ -337,6 +337,19 @@ def _shape_str(shape):
     return str(tuple(int(s) for s in shape))
 
 
+def _non_tensor_input(module, args, err):
+    """A clear TypeError when a layer was handed a list/number/array instead of a Tensor
+    (the ops then fail with "'list' object has no attribute '_data'"); other errors unchanged."""
+    from ...tensor import Tensor
+    if "_data" in str(err):
+        for i, a in enumerate(args):
+            if not isinstance(a, (Tensor, tuple, dict)) and not hasattr(a, "_data"):
+                return TypeError(
+                    f"{type(module).__name__}: input {i} must be a Tensor, not {type(a).__name__} "
+                    f"({a!r:.60}); wrap the data with nerve.tensor(...)")
+    return err
+
+
 class Module:
     """Base class for all layers and models: subclass it and define ``forward``.
 
@@ -387,9 +400,12 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         # Hot path: one attribute test when no hooks are registered (an MLP calls this per layer).
-        if self._has_hooks:
-            return self._call_with_hooks(args, kwargs)
-        return self.forward(*args, **kwargs)
+        try:
+            if self._has_hooks:
+                return self._call_with_hooks(args, kwargs)
+            return self.forward(*args, **kwargs)
+        except AttributeError as e:
+            raise _non_tensor_input(self, args, e) from None
 
     def _call_with_hooks(self, args, kwargs):
         """``__call__`` with hooks, in PyTorch's order: global then own forward pre-hooks,

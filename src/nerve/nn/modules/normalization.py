@@ -4,6 +4,7 @@ from __future__ import annotations
 import numbers
 
 from ... import _backend as B
+from ._args import shape_arg
 from ...ops.norm import layer_norm
 from .. import init
 from ..parameter import Parameter
@@ -40,9 +41,7 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None,
                  dtype=None):
         super().__init__()
-        if isinstance(normalized_shape, numbers.Integral):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(int(s) for s in normalized_shape)
+        self.normalized_shape = shape_arg(type(self).__name__, "normalized_shape", normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         xp = B.array_module(device)

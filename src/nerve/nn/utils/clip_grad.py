@@ -39,6 +39,7 @@ def _vector_norm(a, p):
     return (np.abs(a) ** p).sum() ** (1.0 / p)
 
 
+@B.quiet_errors()
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """The ``norm_type``-norm of all ``tensors`` together, as if concatenated into one vector.
 
@@ -68,6 +69,7 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     return Tensor._make(xp.asarray(total))
 
 
+@B.quiet_errors()
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     """Scale the gradients in place by ``min(1, max_norm / (total_norm + 1e-6))``."""
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]

@@ -100,14 +100,17 @@ class TensorDataset(Dataset):
 
     def __getitem__(self, index):
         out = []
-        for t in self.tensors:
-            if t.requires_grad:
-                out.append(t[index])  # recorded, as PyTorch does
-                continue
-            v = t._data[index]
-            if isinstance(v, np.generic):  # a NumPy scalar: make it a 0-d array
-                v = np.asarray(v)
-            out.append(Tensor._make(v))
+        try:
+            for t in self.tensors:
+                if t.requires_grad:
+                    out.append(t[index])  # recorded, as PyTorch does
+                    continue
+                v = t._data[index]
+                if isinstance(v, np.generic):  # a NumPy scalar: make it a 0-d array
+                    v = np.asarray(v)
+                out.append(Tensor._make(v))
+        except IndexError:
+            raise IndexError(_index_message(self, index)) from None
         return tuple(out)
 
     def __len__(self):
@@ -116,6 +119,16 @@ class TensorDataset(Dataset):
     def __repr__(self):
         shapes = ", ".join(str(tuple(t.shape)) for t in self.tensors)
         return f"TensorDataset({shapes})"
+
+
+def _index_message(dataset, index):
+    """``"TensorDataset index 10 is out of range for a dataset of 4 samples"`` (or the index's kind)."""
+    n = len(dataset)
+    name = type(dataset).__name__
+    if isinstance(index, (int, np.integer)):
+        return (f"{name} index {int(index)} is out of range for a dataset of {n} samples "
+                f"(valid: {-n} to {n - 1})")
+    return f"{name}: index {index!r:.80} is not valid for a dataset of {n} samples"
 
 
 class Subset(Dataset):
@@ -132,9 +145,14 @@ class Subset(Dataset):
         self.indices = indices
 
     def __getitem__(self, idx):
-        if isinstance(idx, list):
-            return self.dataset[[self.indices[i] for i in idx]]
-        return self.dataset[self.indices[idx]]
+        try:
+            if isinstance(idx, list):
+                return self.dataset[[self.indices[i] for i in idx]]
+            i = self.indices[idx]
+        except IndexError:
+            raise IndexError(_index_message(self, idx if not isinstance(idx, list) else
+                                            next(j for j in idx if not -len(self) <= j < len(self)))) from None
+        return self.dataset[i]
 
     def __getitems__(self, indices):
         getitems = getattr(self.dataset, "__getitems__", None)
@@ -179,7 +197,8 @@ class ConcatDataset(Dataset):
         idx = int(idx)
         if idx < 0:
             if -idx > len(self):
-                raise ValueError("absolute value of index should not exceed dataset length")
+                raise ValueError(f"absolute value of index should not exceed dataset length: index {idx} "
+                                 f"for a ConcatDataset of length {len(self)}")
             idx = len(self) + idx
         elif idx >= len(self):
             raise IndexError(f"index {idx} is out of range for a ConcatDataset of length {len(self)}")
