@@ -743,8 +743,12 @@ class Tensor:
                     f"copy_: source of shape {tuple(s.shape)} cannot be copied into a tensor of shape "
                     f"{tuple(self._data.shape)} (it must broadcast to it)")
             d = self._writable("copy_")
-            np.copyto(d, B.to_device_array(s, self.device) if not isinstance(s, (np.ndarray, np.generic)) else s,
-                      casting="unsafe")
+            tok = B.quiet()     # NaN/inf copied into an integer tensor: no "invalid value in cast"
+            try:
+                np.copyto(d, B.to_device_array(s, self.device) if not isinstance(s, (np.ndarray, np.generic))
+                          else s, casting="unsafe")
+            finally:
+                B.loud(tok)
             self._written()
             return self
         if not _broadcastable(src._data.shape, self._data.shape, exact=True):
