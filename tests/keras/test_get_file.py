@@ -182,3 +182,75 @@ def test_to_categorical_legacy_path():
     assert np_utils.normalize is utils.normalize
     np.testing.assert_array_equal(legacy([0, 2, 1], num_classes=3), np.eye(3, dtype=np.float32)[[0, 2, 1]])
     assert utils.Progbar is not None and callable(utils.set_random_seed)
+
+
+# ---------------------------------------------------------------- issue 7: hashes, messages, non-regular files
+def test_auto_hash_algorithm_follows_the_hash_length(tmp_path, source):
+    cache = str(tmp_path / "cache")
+    for wrong, alg, actual in (("0" * 64, "sha256", SHA256), ("0" * 32, "md5", MD5)):
+        with pytest.raises(ValueError) as e:
+            get_file("iris.csv", origin=source.as_uri(), file_hash=wrong, cache_dir=cache)
+        msg = str(e.value)
+        assert msg.startswith("Incomplete or corrupted file detected. The " + alg + " file hash")
+        assert wrong in msg and actual in msg and source.as_uri() in msg
+        assert os.path.join(cache, "datasets", "iris.csv") in msg and "nothing was written" in msg
+    assert not os.path.exists(os.path.join(cache, "datasets", "iris.csv"))
+    assert os.listdir(os.path.join(cache, "datasets")) == []  # no temporary file either
+    assert utils.file_utils.hash_file(source, "auto") == MD5  # Keras: 'auto' without a hash is md5
+
+
+def test_malformed_file_hash_is_refused_before_downloading(tmp_path, no_network):
+    cache = str(tmp_path / "cache")
+    url = "https://data.example.org/iris.csv"
+    with pytest.raises(ValueError, match="has 3 hex digits: with hash_algorithm='auto' it must be a sha256"):
+        get_file("iris.csv", origin=url, file_hash="abc", cache_dir=cache)
+    with pytest.raises(ValueError, match="must be a hexadecimal"):
+        get_file("iris.csv", origin=url, file_hash="z" * 64, cache_dir=cache)
+    with pytest.raises(ValueError, match=r"has 64 hex digits but hash_algorithm='md5' expects 32 .*hash_algorithm='sha256'"):
+        get_file("iris.csv", origin=url, file_hash=SHA256, hash_algorithm="md5", cache_dir=cache)
+    with pytest.raises(ValueError, match=r"has 32 hex digits but hash_algorithm='sha256' expects 64"):
+        get_file("iris.csv", origin=url, md5_hash=None, file_hash=MD5, hash_algorithm="sha256", cache_dir=cache)
+    assert no_network == []
+
+
+def test_wrong_hash_keeps_the_stale_cached_copy(tmp_path, source):
+    cache = tmp_path / "cache"
+    target = cache / "datasets" / "iris.csv"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"old")
+    with pytest.raises(ValueError, match="stale cached copy there was left as it was"):
+        get_file("iris.csv", origin=source.as_uri(), file_hash="1" * 64, cache_dir=str(cache))
+    assert target.read_bytes() == b"old"
+    assert os.listdir(target.parent) == ["iris.csv"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+def test_fifo_or_directory_in_the_cache_is_refused(tmp_path, source):
+    import threading
+    from nerve._files import NotARegularFileError
+
+    cache = tmp_path / "cache"
+    (cache / "datasets").mkdir(parents=True)
+    fifo = cache / "datasets" / "iris.csv"
+    os.mkfifo(fifo)
+    box = {}
+
+    def run():
+        try:
+            get_file("iris.csv", origin=source.as_uri(), file_hash=SHA256, cache_dir=str(cache))
+        except BaseException as e:  # noqa: BLE001
+            box["error"] = e
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(10)
+    if t.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # unblock the reader, then fail
+        t.join(5)
+        pytest.fail("get_file opened a FIFO in the cache instead of refusing it")
+    assert isinstance(box.get("error"), NotARegularFileError) and str(fifo) in str(box["error"])
+    fifo.unlink()
+    fifo.mkdir()
+    with pytest.raises(IsADirectoryError, match="is a directory") as e:
+        get_file("iris.csv", origin=source.as_uri(), cache_dir=str(cache))
+    assert str(fifo) in str(e.value)

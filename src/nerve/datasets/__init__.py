@@ -20,6 +20,8 @@ from ._download import (
     get_data_root,
     md5_file,
     md5_gunzip,
+    sha256_file,
+    sha256_gunzip,
 )
 from .mnist import MNIST, FashionMNIST, load_fashion_mnist, load_mnist, read_idx
 from .synthetic import check_random_state, make_blobs, make_circles, make_moons, make_spirals, make_xor
@@ -33,6 +35,8 @@ __all__ = [
     "download_url",
     "md5_file",
     "md5_gunzip",
+    "sha256_file",
+    "sha256_gunzip",
     "ChecksumError",
     "CorruptFileError",
     "DatasetNotFoundError",

@@ -7,10 +7,14 @@ float32 ``X`` and int64 ``y``; :func:`load_diabetes` returns float32 ``y``.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
 from pathlib import Path
 from typing import List, Tuple, Union
 
 from .._backend import np
+from .._files import regular_file
+from ._download import _compare
 
 __all__ = [
     "Bunch",
@@ -22,6 +26,22 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+#: SHA-256 of each bundled file (the same bytes as scikit-learn's copies);
+#: checked on every load (the files are small), so a damaged install says so.
+BUNDLED_SHA256 = {
+    "breast_cancer.csv": "fed3eb72d0575ef6192293f5093c6e801b1476b577d0386bf4455504522172ed",
+    "breast_cancer.rst": "3c5855182a44d12c91f1fb27388741fb70b4b92ba40fb742dca9b5e404c68f19",
+    "diabetes.rst": "07dcfc13957a82485bdfce44aecffba72e7977595966d118b81f162cb827e381",
+    "diabetes_data_raw.csv.gz": "7fc0ded571454b1982210d3bb43f0aca44eae01a0b8654a3b24022bdb6b38009",
+    "diabetes_target.csv.gz": "8e53f65eb811df43c206f3534bb3af0e5fed213bc37ed6ba36310157d6023803",
+    "digits.csv.gz": "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22",
+    "digits.rst": "8e7e58d612958f7d9b0de1931ed68b211703eeb239e808f3d82c5f0837cc0222",
+    "iris.csv": "f13ffa8fdd56fd8e6c8d16d4081a3fbd3114bcd0aae4256c43205169cd9d1449",
+    "iris.rst": "71f86749a8bc528d21b7db0f95332e3230d13231a05c2720e537b2c5aa8ef5e9",
+    "wine_data.csv": "10e8a802908b34f86e5da8ce962f3c806694bc98450a18f61851af59f324bede",
+    "wine_data.rst": "cece974be57e7279fddb09f3ffaccc26cf0c20087f29a9641a17756c52e25301",
+}
 
 _IRIS_FEATURES = ["sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"]
 _WINE_FEATURES = [
@@ -71,12 +91,20 @@ class Bunch(dict):
 
 
 def _path(name: str) -> Path:
+    """The bundled file ``name``, checked: present, a regular file, and the expected SHA-256."""
     p = DATA_DIR / name
-    if not p.is_file():
+    if not os.path.lexists(p):
         raise FileNotFoundError(
             f"Bundled data file {p} is missing; the nerve installation is incomplete "
-            f"(package data 'datasets/data/*' was not installed)."
+            f"(package data 'datasets/data/*' was not installed). Reinstall nerve."
         )
+    regular_file(p, "bundled data file")
+    expected = BUNDLED_SHA256.get(name)
+    if expected is not None:
+        with open(p, "rb") as f:
+            actual = hashlib.sha256(f.read()).hexdigest()
+        _compare(p, {"sha256": expected}, {"sha256": actual},
+                 hint="the nerve installation is damaged (or the file was edited): reinstall nerve")
     return p
 
 
@@ -118,7 +146,7 @@ def _classification(csv: str, rst: str, feature_names: List[str], return_X_y: bo
         feature_names=list(feature_names),
         target_names=np.array(target_names),
         DESCR=_descr(rst),
-        filename=str(_path(csv)),
+        filename=str(DATA_DIR / csv),
     )
 
 

@@ -3,8 +3,8 @@
 Offline-aware: a cached file whose hash matches (or any cached file when no
 hash is given) is returned without touching the network. Downloads go
 through ``nerve.datasets._download.download_url`` (a temporary file next to
-the target, renamed into place only when complete), so an interrupted
-download never leaves a half-written file behind.
+the target, hashed as it arrives and renamed into place only when the hash
+matches), so an interrupted or corrupted download never leaves a file behind.
 """
 from __future__ import annotations
 
@@ -23,26 +23,56 @@ def _keras_home() -> str:
     return os.path.expanduser(os.environ.get("KERAS_HOME") or os.path.join("~", ".keras"))
 
 
-def _hasher(algorithm, file_hash=None):
-    if algorithm == "sha256" or (algorithm == "auto" and file_hash is not None and len(file_hash) == 64):
-        return hashlib.sha256()
-    if algorithm not in ("md5", "auto"):
+_HEX = frozenset("0123456789abcdef")
+_HASH_LENGTHS = {"sha256": 64, "md5": 32}
+
+
+def _resolve_algorithm(algorithm, file_hash=None) -> str:
+    """Keras' rule: ``'auto'`` is sha256 for a 64-hex ``file_hash``, md5 for a 32-hex one.
+
+    With a ``file_hash`` given, it must be hex of the length its algorithm
+    produces (Keras would silently compare and fail); the error says which.
+    """
+    if algorithm not in ("auto", "sha256", "md5"):
         raise ValueError(f"hash_algorithm must be 'auto', 'sha256' or 'md5', got {algorithm!r}")
-    return hashlib.md5()
+    if file_hash is None:
+        return "md5" if algorithm == "auto" else algorithm  # Keras: 'auto' without a hash is md5
+    h = str(file_hash).strip().lower()
+    if not h or not set(h) <= _HEX:
+        raise ValueError(f"file_hash must be a hexadecimal sha256 (64 digits) or md5 (32 digits), got {file_hash!r}")
+    if algorithm == "auto":
+        for name, length in _HASH_LENGTHS.items():
+            if len(h) == length:
+                return name
+        raise ValueError(f"file_hash {file_hash!r} has {len(h)} hex digits: with hash_algorithm='auto' it must be a "
+                         f"sha256 (64 digits) or an md5 (32 digits)")
+    if len(h) != _HASH_LENGTHS[algorithm]:
+        other = "md5" if algorithm == "sha256" else "sha256"
+        looks = f" (that is the length of an {other}: pass hash_algorithm={other!r} or 'auto')" \
+            if len(h) == _HASH_LENGTHS[other] else ""
+        raise ValueError(f"file_hash {file_hash!r} has {len(h)} hex digits but hash_algorithm={algorithm!r} "
+                         f"expects {_HASH_LENGTHS[algorithm]}{looks}")
+    return algorithm
+
+
+def _hasher(algorithm, file_hash=None):
+    return hashlib.sha256() if _resolve_algorithm(algorithm, file_hash) == "sha256" else hashlib.md5()
 
 
 def hash_file(fpath, algorithm="sha256", chunk_size=65535) -> str:
-    """The hex sha256 (or md5) of a file (``keras.utils.file_utils.hash_file``)."""
+    """The hex sha256 (or md5) of a file, read in chunks (``keras.utils.file_utils.hash_file``)."""
+    from ..._files import regular_file  # noqa: PLC0415
+
     hasher = _hasher(algorithm) if isinstance(algorithm, str) else algorithm
-    with open(fpath, "rb") as fh:
+    with open(regular_file(fpath, "file to hash"), "rb") as fh:
         for chunk in iter(lambda: fh.read(chunk_size), b""):
             hasher.update(chunk)
     return hasher.hexdigest()
 
 
 def validate_file(fpath, file_hash, algorithm="auto", chunk_size=65535) -> bool:
-    """True when the file's hash equals ``file_hash`` (sha256 for 64 hex digits, else md5, with 'auto')."""
-    return hash_file(fpath, _hasher(algorithm, file_hash), chunk_size) == str(file_hash).lower()
+    """True when the file's hash equals ``file_hash`` (sha256 for 64 hex digits, md5 for 32, with 'auto')."""
+    return hash_file(fpath, _hasher(algorithm, file_hash), chunk_size) == str(file_hash).strip().lower()
 
 
 def _safe_members(archive, path):
@@ -123,18 +153,26 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
     Raises:
         DownloadError (a RuntimeError): the download failed; the message names
             the URL and the cache path where the file may be placed by hand.
-        ValueError: the downloaded file's hash does not match ``file_hash``.
+        ValueError: the downloaded file's hash does not match ``file_hash``
+            (the message names the URL, the cache path and both hashes; nothing
+            is written), or ``file_hash`` is not hex of the length its
+            algorithm produces (refused before any download).
+        NotARegularFileError, IsADirectoryError: the cached path is a FIFO, device or folder.
 
     Example:
         >>> path = keras.utils.get_file("iris.csv", origin="https://example.org/iris.csv",
         ...                             file_hash="<sha256>")  # doctest: +SKIP
     """
-    from ...datasets._download import DownloadError, download_url  # noqa: PLC0415
+    from ..._files import regular_file  # noqa: PLC0415
+    from ...datasets._download import ChecksumError, DownloadError, download_url  # noqa: PLC0415
 
     if origin is None:
         raise ValueError('Please specify the "origin" argument (URL of the file to download).')
     if md5_hash is not None and file_hash is None:
         file_hash, hash_algorithm = md5_hash, "md5"
+    algorithm = _resolve_algorithm(hash_algorithm, file_hash)  # a malformed hash is refused before any download
+    if file_hash is not None:
+        file_hash = str(file_hash).strip().lower()
     datadir = _cache_dir(cache_dir, cache_subdir)
     given_name = fname is not None and str(fname) != ""
     fname = os.fspath(fname) if given_name else os.path.basename(urllib.parse.urlsplit(origin).path)
@@ -144,7 +182,6 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
     if given_name and (os.sep in fname or (os.altsep and os.altsep in fname)):
         raise ValueError("Paths are no longer accepted as the `fname` argument. To specify the file's parent "
                          f"directory, use the `cache_dir` argument. Received: fname={fname}")
-
     if extract or untar:
         if given_name and "." in fname:
             target = os.path.join(datadir, fname)
@@ -155,18 +192,29 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
     else:
         target = os.path.join(datadir, fname)
 
-    download = force_download or not os.path.exists(target)
+    download = force_download or not os.path.lexists(target)
+    if not download:
+        regular_file(target, "cached file")  # a FIFO or folder in the cache is refused, never opened
     stale = False
-    if not download and file_hash is not None and not validate_file(target, file_hash, hash_algorithm):
+    if not download and file_hash is not None and not validate_file(target, file_hash, algorithm):
         print(f"A local file was found, but it seems to be incomplete or outdated because the "
-              f"{hash_algorithm} file hash does not match the original value of {file_hash} so we will "
+              f"{algorithm} file hash does not match the original value of {file_hash} so we will "
               "re-download the data.")
         download = stale = True
 
     if download:
         print(f"Downloading data from {origin}")
         try:
-            download_url(origin, target, overwrite=True, verbose=False)
+            # the file is checked in its temporary name and moved to target only when the hash matches
+            download_url(origin, target, overwrite=True, verbose=False,
+                         **({algorithm: file_hash} if file_hash is not None else {}))
+        except ChecksumError as e:
+            kept = " (the stale cached copy there was left as it was)" if stale else ""
+            raise ValueError(
+                f"Incomplete or corrupted file detected. The {algorithm} file hash of the file downloaded from "
+                f"{origin} does not match the provided value of {file_hash}: got {e.actual}. The download was "
+                f"discarded and nothing was written to {target}{kept}. Check the URL and file_hash, or put a "
+                f"good copy at {target} yourself.") from None
         except DownloadError as e:
             why = str(e).splitlines()[-1].strip()
             if why.startswith(origin + ":"):
@@ -177,12 +225,6 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
                 f"connection and the URL, or put the file at {target} yourself: a cached file "
                 + ("with the right hash " if file_hash is not None else "")
                 + "is used without any download.") from None
-        if file_hash is not None and not validate_file(target, file_hash, hash_algorithm):
-            actual = hash_file(target, _hasher(hash_algorithm, file_hash))
-            os.remove(target)
-            raise ValueError(f"Incomplete or corrupted file detected. The {hash_algorithm} file hash does not "
-                             f"match the provided value of {file_hash} (got {actual} for {origin}; the file was "
-                             f"removed from {target}).")
 
     if extract or untar:
         if download or not os.path.isdir(extraction_dir):
