@@ -37,12 +37,19 @@ restored as one shared object.
 from __future__ import annotations
 
 import collections
-import errno
 import io
 import json
 import os
+import re
+import stat
 import struct
 import tempfile
+import time
+
+try:
+    import fcntl
+except ImportError:  # Windows: stale temporaries are recognised by age alone
+    fcntl = None
 
 from ._backend import np
 
@@ -336,6 +343,218 @@ def _make_tensor(arr: np.ndarray, requires_grad: bool = False):
 
 
 # ----------------------------------------------------------------------------- file I/O
+#
+# The safetensors layout, read and written here directly (so that every check
+# happens before anything is allocated, and every message names the user's
+# file): 8 bytes little-endian header length N, N bytes of JSON header
+# ({name: {"dtype", "shape", "data_offsets": [start, end]}, "__metadata__":
+# {str: str}}), then the tensors' bytes, which the offsets (relative to the end
+# of the header) cover exactly, without holes or overlaps.
+
+# safetensors dtype names <-> NumPy dtypes (little-endian, as the format stores them)
+_ST_DTYPES = {
+    "F16": "<f2", "F32": "<f4", "F64": "<f8", "I8": "i1", "I16": "<i2", "I32": "<i4", "I64": "<i8",
+    "U8": "u1", "U16": "<u2", "U32": "<u4", "U64": "<u8", "BOOL": "?",
+}
+_NP_TO_ST = {np.dtype(v).name: k for k, v in _ST_DTYPES.items()}
+# dtypes safetensors defines but NumPy cannot hold (BF16 is widened to float32 instead)
+_FOREIGN_DTYPES = frozenset({"F8_E4M3", "F8_E5M2", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2", "C64"})
+_MAX_HEADER = 100_000_000   # safetensors' own limit on the JSON header
+_CHUNK = 1 << 24            # stream reads grow 16 MiB at a time, never trusting a size up front
+
+
+def _sniff(head: bytes) -> str:
+    """What the first bytes of a file that is not safetensors look like, as a hint for the user."""
+    if head.startswith(b"PK\x03\x04"):
+        return ("it is a zip archive (a PyTorch .pt/.pth file or a Keras 3 .keras file?); nerve reads "
+                "only safetensors files, convert with safetensors.torch.save_file")
+    if head.startswith(b"\x89HDF\r\n\x1a\n"):
+        return "it is an HDF5 file (a TensorFlow/Keras .h5 file?); nerve reads only safetensors files"
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return "it is a Python pickle; nerve never unpickles (it would run code from the file)"
+    if head and all(32 <= c < 127 or c in (9, 10, 13) for c in head):
+        return "it looks like a text file"
+    return ""
+
+
+def _corrupt(where: str, size, reason: str) -> CheckpointError:
+    sized = f"{size} bytes: " if size is not None else ""
+    return CheckpointError(f"cannot load {where}: not a valid safetensors file - truncated or corrupted "
+                           f"({sized}{reason})")
+
+
+def _parse_header(raw: bytes, where: str, size, available=None):
+    """Validate a safetensors JSON header; return (metadata, entries sorted by offset, data length).
+
+    ``entries`` holds ``(name, st_dtype, shape, start, end)``. Every size is
+    checked with Python integers (no overflow) before any tensor is read;
+    ``available`` (the bytes after the header, when known) bounds the data.
+    """
+    try:
+        header = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _corrupt(where, size, "the header is not valid JSON") from None
+    if not isinstance(header, dict):
+        raise _corrupt(where, size, "the header is not a JSON object")
+    metadata = header.pop("__metadata__", None) or {}
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise _corrupt(where, size, "the __metadata__ entry is not a map of strings")
+    entries = []
+    for name, info in header.items():
+        if not isinstance(info, dict):
+            raise _corrupt(where, size, f"the header entry of tensor {name!r} is not an object")
+        dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
+        if not (isinstance(shape, list) and all(type(d) is int and d >= 0 for d in shape)):
+            raise _corrupt(where, size, f"tensor {name!r} has an invalid shape {shape!r}")
+        if not (isinstance(offsets, list) and len(offsets) == 2 and all(type(o) is int for o in offsets)
+                and 0 <= offsets[0] <= offsets[1]):
+            raise _corrupt(where, size, f"tensor {name!r} has invalid data_offsets {offsets!r}")
+        if dtype in _FOREIGN_DTYPES:
+            raise CheckpointError(f"cannot load {where}: tensor {name!r} has dtype {dtype}, which NumPy "
+                                  "cannot represent")
+        if dtype != "BF16" and dtype not in _ST_DTYPES:
+            raise _corrupt(where, size, f"tensor {name!r} has unknown dtype {dtype!r}")
+        itemsize = 2 if dtype == "BF16" else np.dtype(_ST_DTYPES[dtype]).itemsize
+        count = 1
+        for d in shape:
+            count *= d
+        start, end = offsets
+        if end - start != count * itemsize:
+            raise _corrupt(where, size, f"tensor {name!r} ({dtype}, shape {tuple(shape)}) needs "
+                                        f"{count * itemsize} bytes but its data_offsets span {end - start}")
+        entries.append((name, dtype, tuple(shape), start, end))
+    entries.sort(key=lambda e: (e[3], e[4]))
+    promised = max((e[4] for e in entries), default=0)
+    if available is not None and promised > available:
+        raise _corrupt(where, size, f"the header promises {promised} bytes of tensor data but the file "
+                                    f"holds only {available}")
+    pos = 0
+    for name, _, _, start, end in entries:
+        if start != pos:
+            raise _corrupt(where, size, f"the data of tensor {name!r} starts at byte {start}, expected {pos} "
+                                        "(overlapping tensors or a hole)")
+        pos = end
+    return metadata, entries, pos
+
+
+def _array(data, dtype: str, shape: tuple) -> np.ndarray:
+    """One tensor from its raw little-endian bytes (BF16 widened exactly to float32)."""
+    if dtype == "BF16":  # NumPy has no bfloat16
+        bits = np.frombuffer(data, dtype="<u2").astype(np.uint32) << 16
+        return bits.view(np.float32).reshape(shape)
+    arr = np.frombuffer(data, dtype=_ST_DTYPES[dtype]).reshape(shape)
+    return arr if arr.dtype.isnative else arr.astype(arr.dtype.newbyteorder("="))
+
+
+def _read_file(path: str):
+    """Return (metadata dict, {name: ndarray}) from the checkpoint at ``path`` or raise.
+
+    ``path`` is checked first (:func:`nerve._files.regular_file`: a FIFO,
+    device, directory or missing file is refused at once), then the header's
+    sizes are checked against the file's size before anything is allocated.
+    """
+    from ._files import regular_file  # noqa: PLC0415
+    regular_file(path, "checkpoint")
+    where = repr(path)
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        head = fh.read(8)
+        if len(head) < 8:
+            raise _corrupt(where, size, "shorter than the 8-byte header length")
+        (n,) = struct.unpack("<Q", head)
+        if n > _MAX_HEADER or n > size - 8:
+            hint = _sniff(head + fh.read(56))
+            raise _corrupt(where, size, hint or (f"the header length {n} is larger than the file" if n > size - 8
+                                                 else f"the header length {n} is larger than safetensors allows"))
+        raw = fh.read(n)
+        if len(raw) != n:  # the file shrank while we read it
+            raise _corrupt(where, size, "the file ended inside the header")
+        available = size - 8 - n
+        metadata, entries, total = _parse_header(raw, where, size, available)
+        if total < available:
+            raise _corrupt(where, size, f"{available - total} unexpected bytes after the last tensor")
+        arrays = {}
+        for name, dtype, shape, start, end in entries:
+            buf = bytearray(end - start)
+            if fh.readinto(buf) != len(buf):
+                raise _corrupt(where, size, f"the file ended inside tensor {name!r}")
+            arrays[name] = _array(buf, dtype, shape)
+    return metadata, {name: arrays[name] for name in sorted(arrays)}
+
+
+def _read_up_to(f, n: int) -> bytearray:
+    """Up to ``n`` bytes from ``f``, read in bounded chunks (a damaged size never allocates at once)."""
+    out = bytearray()
+    while len(out) < n:
+        piece = f.read(min(_CHUNK, n - len(out)))
+        if not piece:
+            break
+        out += piece
+    return out
+
+
+def _read_stream(f, where: str):
+    """Read one safetensors blob from a file object; return (metadata, {name: ndarray}).
+
+    The blob's size comes from its header, so the stream is left just after it
+    (several checkpoints can follow each other in one stream).
+    """
+    head = f.read(8)
+    if not isinstance(head, (bytes, bytearray, memoryview)):
+        raise TypeError(f"nerve.load needs a binary file object (mode 'rb'), got {type(f).__name__} "
+                        f"whose read() returns {type(head).__name__}")
+    head = bytes(head)
+    if len(head) < 8:
+        raise _corrupt(where, None, f"{len(head)} bytes, shorter than the 8-byte header length")
+    (n,) = struct.unpack("<Q", head)
+    if n > _MAX_HEADER:
+        raise _corrupt(where, None, _sniff(head) or f"the header length {n} is larger than any valid header")
+    raw = _read_up_to(f, n)
+    if len(raw) < n:
+        raise _corrupt(where, None, f"the stream ended inside the header, after {len(raw)} of {n} bytes")
+    metadata, entries, total = _parse_header(raw, where, None)
+    data = _read_up_to(f, total)
+    if len(data) < total:
+        raise _corrupt(where, None, f"the header promises {total} bytes of tensor data but the stream "
+                                    f"holds only {len(data)}")
+    arrays = {name: _array(memoryview(data)[start:end], dtype, shape)
+              for name, dtype, shape, start, end in entries}
+    return metadata, {name: arrays[name] for name in sorted(arrays)}
+
+
+def _header_bytes(tensors: dict, metadata: dict):
+    """The padded JSON header of a safetensors file and the order the tensors follow it in."""
+    # widest dtypes first (then by name), so that every tensor starts aligned to its item size
+    order = sorted(tensors, key=lambda k: (-tensors[k].dtype.itemsize, k))
+    header, pos = {"__metadata__": metadata}, 0
+    for name in order:
+        arr = tensors[name]
+        header[name] = {"dtype": _NP_TO_ST[arr.dtype.name], "shape": list(arr.shape),
+                        "data_offsets": [pos, pos + arr.nbytes]}
+        pos += arr.nbytes
+    raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    raw += b" " * (-len(raw) % 8)
+    return raw, order
+
+
+def _write_to(fh, tensors: dict, metadata: dict) -> None:
+    """Stream ``tensors`` + ``metadata`` as one safetensors blob into the binary file object ``fh``."""
+    raw, order = _header_bytes(tensors, metadata)
+    fh.write(struct.pack("<Q", len(raw)))
+    fh.write(raw)
+    for name in order:
+        arr = tensors[name]
+        little = arr.dtype.newbyteorder("<")
+        if arr.dtype != little:  # big-endian hosts: the format is little-endian
+            arr = arr.astype(little)
+        fh.write(arr.reshape(-1).view(np.uint8).data)
+
+
+def _write_safetensors(tensors: dict, path: str, metadata: dict) -> None:
+    """Write ``tensors`` + ``metadata`` to ``path`` (the temporary file). Split out for tests."""
+    with open(path, "wb") as fh:  # the same inode mkstemp made (and _atomic_write locked)
+        _write_to(fh, tensors, metadata)
+
 
 def _umask() -> int:
     try:  # Linux: read it without changing it (os.umask is process-wide, racy)
@@ -350,29 +569,157 @@ def _umask() -> int:
     return mask
 
 
-def _write_safetensors(tensors: dict, path: str, metadata: dict) -> None:
-    """Write ``tensors`` + ``metadata`` to ``path`` (the temp file). Split out for tests."""
-    from safetensors.numpy import save_file  # noqa: PLC0415
-    save_file(tensors, path, metadata=metadata)
+# Stale temporaries. A save writes ``.<name>.<8 random characters>.tmp`` next to
+# its target and holds an exclusive flock(2) on it until the rename; the kernel
+# drops that lock when the writer exits, however it exits (SIGKILL included).
+# So a temporary of the same target whose lock can be taken belongs to no live
+# process and is removed by the next save. Where flock is unavailable (Windows,
+# some network filesystems) only temporaries untouched for _STALE_AGE seconds
+# are removed, so a slow save in another process is never cut short.
+_STALE_AGE = 3600.0
+_TMP_SUFFIX = ".tmp"
+_TMP_RANDOM = r"[a-z0-9_]{8}"  # tempfile.mkstemp's names: 8 characters of this alphabet
 
 
-def _atomic_write(tensors: dict, target: str, metadata: dict) -> None:
-    target = os.path.realpath(target)  # write through symlinks, like open(path, 'wb')
+def _lock(fd: int):
+    """Try an exclusive, non-blocking flock on ``fd``: True (taken), False (held elsewhere), None (no flock)."""
+    if fcntl is None:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    except OSError:  # ENOLCK, EOPNOTSUPP ...: this filesystem has no flock
+        return None
+
+
+def _remove_stale_temporaries(directory: str, base: str) -> list:
+    """Remove temporaries of ``base`` in ``directory`` left by saves that died; return their paths.
+
+    Only names ``.<base>.<8 random characters>.tmp`` that are regular files are
+    considered, and only those no live process is writing (see above); every
+    other file is left alone, and nothing here can make the save fail.
+    """
+    pattern = re.compile(re.escape("." + base + ".") + _TMP_RANDOM + re.escape(_TMP_SUFFIX))
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        if not pattern.fullmatch(name):
+            continue
+        p = os.path.join(directory, name)
+        try:
+            st = os.lstat(p)
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            fd = os.open(p, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+            try:
+                if not _same_file(fd, p):
+                    continue
+                taken = _lock(fd)
+                if taken is False:  # a live save is writing it
+                    continue
+                if taken is None and time.time() - st.st_mtime < _STALE_AGE:
+                    continue
+                if _same_file(fd, p):  # still the file we locked
+                    os.unlink(p)
+                    removed.append(p)
+            finally:
+                os.close(fd)
+        except OSError:
+            continue
+    return removed
+
+
+def _save_error(e: OSError, path: str, tmp=None, directory=None) -> OSError:
+    """``e`` (raised while writing the temporary file) re-raised naming the user's ``path``, one line."""
+    reason = e.strerror or str(e) or type(e).__name__
+    if tmp:
+        reason = reason.replace(tmp, path)
+    if directory is not None and isinstance(e, PermissionError):
+        reason += f" (nerve.save writes a temporary file in {directory!r} first: it must be writable)"
+    msg = f"cannot save checkpoint to {path!r}: {reason}"
+    if os.path.exists(path):
+        msg += "; the previous file is unchanged"
+    try:
+        out = type(e)(msg)
+    except Exception:  # noqa: BLE001 - an OSError subclass with another constructor
+        out = OSError(msg)
+    out.errno = e.errno  # kept for callers that test it; str(out) stays the one line above
+    return out
+
+
+def _check_target(path: str, target: str, directory: str) -> None:
+    """Refuse a target nerve.save cannot replace atomically, naming the user's ``path``."""
+    shown = directory if os.path.islink(path) else (os.path.dirname(path) or ".")
+    try:
+        st = os.stat(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        raise FileNotFoundError(f"cannot save checkpoint to {path!r}: directory {shown!r} does not exist "
+                                "(create it first, e.g. os.makedirs(..., exist_ok=True))") from None
+    except OSError as e:
+        raise _save_error(e, path) from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise NotADirectoryError(f"cannot save checkpoint to {path!r}: {shown!r} is not a directory")
+    try:
+        st = os.stat(target)
+    except OSError:
+        return  # a new file
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(f"cannot save checkpoint to {path!r}: it is a directory (give a file name "
+                                f"inside it, e.g. {os.path.join(path, 'checkpoint.safetensors')!r})")
+    if not stat.S_ISREG(st.st_mode):
+        from ._files import NotARegularFileError  # noqa: PLC0415
+        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a character device"
+                if stat.S_ISCHR(st.st_mode) else "a block device" if stat.S_ISBLK(st.st_mode)
+                else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+        raise NotARegularFileError(
+            f"cannot save checkpoint to {path!r}: it is {kind}; nerve.save replaces a file atomically, so "
+            "to write into a pipe or device pass an open binary file object instead")
+
+
+def _same_file(fd: int, path: str) -> bool:
+    """Whether ``path`` still names the file open as ``fd``."""
+    try:
+        a, b = os.fstat(fd), os.lstat(path)
+    except OSError:
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def _atomic_write(tensors: dict, path: str, metadata: dict) -> None:
+    """Write a checkpoint to ``path`` through a locked temporary file and one rename.
+
+    Every error names ``path`` (never the temporary file), the temporary file is
+    removed on any failure, and temporaries of ``path`` left by saves that were
+    killed are removed first (see :func:`_remove_stale_temporaries`).
+    """
+    target = os.path.realpath(path)  # write through symlinks, like open(path, 'wb')
     directory = os.path.dirname(target) or "."
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(errno.ENOENT,
-                                f"cannot save checkpoint: directory {directory!r} does not exist",
-                                target)
-    if os.path.isdir(target):
-        raise IsADirectoryError(errno.EISDIR, "cannot save checkpoint: path is a directory", target)
+    _check_target(path, target, directory)
     try:
         mode = os.stat(target).st_mode & 0o7777
     except OSError:
         mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".",
-                               suffix=".tmp")
+    base = os.path.basename(target)
+    _remove_stale_temporaries(directory, base)
+    fd = tmp = None
     try:
-        os.close(fd)
+        for _ in range(8):
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + base + ".", suffix=_TMP_SUFFIX)
+            if fcntl is None:  # no locks here: close at once (Windows cannot rename an open file)
+                os.close(fd)
+                fd = None
+                break
+            # Claim it before writing: a concurrent cleaner may have taken the lock in the
+            # instant between mkstemp and flock, and then unlinks it; start over then.
+            if _lock(fd) is not False and _same_file(fd, tmp):
+                break
+            os.close(fd)
+            fd = None
         _write_safetensors(tensors, tmp, metadata)
         with open(tmp, "rb+") as fh:
             fh.flush()
@@ -382,12 +729,19 @@ def _atomic_write(tensors: dict, target: str, metadata: dict) -> None:
         except OSError:  # pragma: no cover - exotic filesystems
             pass
         os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        tmp = None
+    except BaseException as e:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        if isinstance(e, OSError):
+            raise _save_error(e, path, tmp, directory) from None
         raise
+    finally:
+        if fd is not None:
+            os.close(fd)  # releases the lock (after the rename: the file is the target now)
     if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
         try:
             dfd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
@@ -397,106 +751,6 @@ def _atomic_write(tensors: dict, target: str, metadata: dict) -> None:
                 os.close(dfd)
         except OSError:  # pragma: no cover
             pass
-
-
-def _read_bf16_as_float32(path: str, name: str) -> np.ndarray:
-    """Read one BF16 tensor (NumPy has no bfloat16) straight from the file, widened exactly to float32."""
-    with open(path, "rb") as fh:
-        (n,) = struct.unpack("<Q", fh.read(8))
-        header = json.loads(fh.read(n))
-        info = header[name]
-        start, end = info["data_offsets"]
-        fh.seek(8 + n + start)
-        raw = fh.read(end - start)
-    bits = np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16
-    return bits.view(np.float32).reshape(info["shape"])
-
-
-def _read_file(path: str):
-    """Return (metadata dict, {name: ndarray}) or raise CheckpointError / OSError."""
-    from safetensors import SafetensorError, safe_open  # noqa: PLC0415
-
-    if not os.path.exists(path):
-        raise FileNotFoundError(errno.ENOENT, "no such checkpoint file", path)
-    if os.path.isdir(path):
-        raise IsADirectoryError(errno.EISDIR, "checkpoint path is a directory", path)
-    try:
-        arrays = {}
-        with safe_open(path, framework="np") as fh:
-            metadata = fh.metadata() or {}
-            for name in fh.keys():
-                try:
-                    arrays[name] = fh.get_tensor(name)
-                except TypeError:
-                    dtype = fh.get_slice(name).get_dtype()
-                    if dtype != "BF16":
-                        raise CheckpointError(
-                            f"cannot load {path!r}: tensor {name!r} has dtype {dtype}, "
-                            "which NumPy cannot represent") from None
-                    arrays[name] = _read_bf16_as_float32(path, name)
-    except SafetensorError as e:
-        size = os.path.getsize(path)
-        raise CheckpointError(
-            f"cannot load {path!r}: not a valid safetensors file - truncated or corrupted "
-            f"({size} bytes; {e})") from None
-    return metadata, arrays
-
-
-# safetensors dtype names -> NumPy dtypes (little-endian, as the format stores them)
-_ST_DTYPES = {
-    "F16": "<f2", "F32": "<f4", "F64": "<f8", "I8": "i1", "I16": "<i2", "I32": "<i4", "I64": "<i8",
-    "U8": "u1", "U16": "<u2", "U32": "<u4", "U64": "<u8", "BOOL": "?",
-}
-
-
-def _read_stream(f) -> bytes:
-    """Read one safetensors blob from a file object, leaving it positioned just after it.
-
-    The blob is 8 bytes of header length, the JSON header, then the data; its
-    size comes from the header, so several checkpoints can follow each other in
-    one stream. A header that does not parse makes us read to the end and let
-    the safetensors parser report the damage.
-    """
-    head = f.read(8)
-    if not isinstance(head, (bytes, bytearray, memoryview)):
-        raise TypeError(f"nerve.load needs a binary file object (mode 'rb'), got {type(f).__name__} "
-                        f"whose read() returns {type(head).__name__}")
-    head = bytes(head)
-    if len(head) < 8:
-        return head
-    (n,) = struct.unpack("<Q", head)
-    header = f.read(min(n, 1 << 30))
-    try:
-        info = json.loads(header)
-        size = max((int(v["data_offsets"][1]) for k, v in info.items() if k != "__metadata__"), default=0)
-    except Exception:  # damaged header: take everything, the parser below names the problem
-        return head + header + f.read()
-    return head + header + f.read(size)
-
-
-def _read_bytes(buf: bytes, where: str):
-    """Return (metadata dict, {name: ndarray}) from an in-memory safetensors blob."""
-    from safetensors import SafetensorError, deserialize  # noqa: PLC0415
-    try:
-        entries = deserialize(buf)
-        (n,) = struct.unpack("<Q", buf[:8])
-        metadata = json.loads(buf[8:8 + n]).get("__metadata__") or {}
-    except (SafetensorError, struct.error, ValueError, AttributeError) as e:
-        raise CheckpointError(
-            f"cannot load {where}: not a valid safetensors file - truncated or corrupted "
-            f"({len(buf)} bytes; {e})") from None
-    arrays = {}
-    for name, entry in entries:
-        dtype, shape, data = entry["dtype"], entry["shape"], entry["data"]
-        if dtype == "BF16":  # NumPy has no bfloat16: widen exactly to float32
-            bits = np.frombuffer(data, dtype="<u2").astype(np.uint32) << 16
-            arrays[name] = bits.view(np.float32).reshape(shape)
-        elif dtype in _ST_DTYPES:
-            arrays[name] = np.frombuffer(data, dtype=_ST_DTYPES[dtype]).reshape(shape)
-        else:
-            raise CheckpointError(f"cannot load {where}: tensor {name!r} has dtype {dtype}, "
-                                  "which NumPy cannot represent")
-    return metadata, arrays
 
 
 def _placer(map_location):
@@ -541,9 +795,15 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
          _disable_byteorder_record=False) -> None:
     """Save tensors, arrays and plain Python data to one safetensors checkpoint.
 
-    To a path the write is atomic: the data goes to a temporary file in the
-    same directory, is fsync'ed, then renamed onto ``f``; on any error ``f`` is
-    left as it was and the temporary file is removed.  The directory must
+    To a path the write is atomic: the data goes to a temporary file
+    ``.<name>.<random>.tmp`` in the same directory, is fsync'ed, then renamed
+    onto ``f``; on any error ``f`` is left as it was, the temporary file is
+    removed and the error names ``f``.  A save that is killed outright
+    (SIGKILL, power loss) leaves its temporary file behind; the next save to
+    the same ``f`` removes it, and every other temporary of ``f`` that no live
+    process is writing (each save holds an exclusive ``flock`` on its
+    temporary file until the rename, and the kernel drops it when the process
+    dies; without flock, temporaries older than an hour).  The directory must
     already exist.  To a binary file object the bytes are written at its
     current position (it is not closed; several checkpoints may follow each
     other in one stream).
@@ -558,6 +818,15 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
         pickle_module, pickle_protocol, _use_new_zipfile_serialization,
         _disable_byteorder_record: accepted for ``torch.save`` compatibility
             and ignored (nerve never pickles).
+
+    Raises:
+        FileNotFoundError: the directory of ``f`` does not exist.
+        IsADirectoryError: ``f`` is a directory.
+        nerve._files.NotARegularFileError: ``f`` is a FIFO or a device (pass
+            an open binary file object to write into one).
+        OSError (PermissionError, ...): writing failed (disk full, no write
+            permission); ``f`` is unchanged.
+        TypeError / ValueError: ``obj`` holds something that cannot be saved.
 
     Example:
         >>> nerve.save({"model": model.state_dict(), "epoch": 5}, "ckpt.safetensors")
@@ -577,8 +846,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=2, _use_new_zipfile_seriali
     if path is not None:
         _atomic_write(tensors, path, metadata)
         return
-    from safetensors.numpy import save as save_bytes  # noqa: PLC0415
-    f.write(save_bytes(tensors, metadata=metadata))
+    _write_to(f, tensors, metadata)
     flush = getattr(f, "flush", None)
     if callable(flush):
         flush()
@@ -604,14 +872,22 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
             compatibility and ignored.
         weights_only: accepted for ``torch.load`` compatibility; loading is
             always as safe as ``weights_only=True`` (no code runs).
-        mmap: accepted for paths (the file is read through safetensors' own
-            memory map either way); a file object with ``mmap=True`` raises
+        mmap: accepted for paths and ignored (each tensor is read once into
+            its own array); a file object with ``mmap=True`` raises
             ``ValueError`` as in PyTorch.
+
+    The path is checked before it is opened, so a FIFO, a device or a
+    directory is refused at once; the header's sizes are checked against the
+    file's size before any tensor is allocated.
 
     Raises:
         FileNotFoundError: ``f`` does not exist.
+        IsADirectoryError: ``f`` is a directory.
+        nerve._files.NotARegularFileError (an OSError): ``f`` is a FIFO, a
+            device or a socket.
         CheckpointError (a ValueError): the file is not valid safetensors
-            (truncated, corrupted) or its nerve metadata is damaged.
+            (truncated, corrupted) or its nerve metadata is damaged; the
+            message names the file.
 
     Example:
         >>> ckpt = nerve.load("ckpt.safetensors", map_location="cpu", weights_only=True)
@@ -624,7 +900,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         metadata, arrays = _read_file(path)
     else:
         path = _file_name(f)
-        metadata, arrays = _read_bytes(_read_stream(f), repr(path))
+        metadata, arrays = _read_stream(f, repr(path))
     place = _placer(map_location)
 
     if metadata.get("format") != FORMAT_NAME:
@@ -637,12 +913,21 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         raise CheckpointError(
             f"cannot load {path!r}: nerve checkpoint format version {version!r} is not "
             f"supported (this nerve reads version {FORMAT_VERSION!r})")
+    if "structure" not in metadata:
+        raise CheckpointError(f"cannot load {path!r}: not a nerve checkpoint: its structure metadata is "
+                              "missing (truncated or corrupted)")
     try:
         structure = json.loads(metadata["structure"])
         return _Decoder(arrays, path, place).decode(structure)
     except _CoreError as e:  # the Tensor constructor failed: not the file's fault
         raise e.__cause__ from None
     except (KeyError, ValueError, TypeError, AttributeError, RecursionError) as e:
+        if isinstance(e, json.JSONDecodeError):
+            detail = f"its JSON does not parse (line {e.lineno}, column {e.colno})"
+        elif isinstance(e, RecursionError):
+            detail = "it is nested too deeply"
+        else:
+            detail = str(e.args[0]) if isinstance(e, KeyError) and e.args else f"{type(e).__name__}: {e}"
         raise CheckpointError(
             f"cannot load {path!r}: not a nerve checkpoint: its structure metadata is "
-            f"corrupted ({type(e).__name__}: {e})") from None
+            f"corrupted ({detail})") from None

@@ -16,12 +16,22 @@ restores nerve's random state (dropout masks) at the start of that fit.
 
 Custom layers, losses and metrics are looked up by class name in
 ``custom_objects`` (or registered with :func:`register_keras_serializable`).
+
+Loading checks before it allocates: the path must be a regular file
+(:func:`nerve._files.regular_file`), the file a valid checkpoint, and every
+weight the saved configuration creates while the model is rebuilt is compared
+with the stored weight of the same name *before* ``add_weight`` allocates it
+(see :class:`_WeightGuard`), so an edited configuration (``Dense(units=10**9)``,
+an extra layer) is refused with both shapes instead of allocating gigabytes.
 """
 from __future__ import annotations
 
+import functools
 import os
+import threading
 
 from ... import _backend as B
+from ..._files import regular_file
 from ...serialization import load as _load
 from ...serialization import save as _save
 
@@ -81,6 +91,9 @@ def deserialize_keras_object(config, custom_objects=None):
     """Rebuild a layer/model from ``{'class_name', 'config'}``; classes from ``custom_objects``,
     the registry, or nerve.keras' own."""
     import inspect
+    if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
+        raise ValueError(f"a layer configuration must be a dict {{'class_name': str, 'config': dict}}, got "
+                         f"{_short(config)}")
     name = config.get("class_name")
     custom_objects = custom_objects or {}
     cls = custom_objects.get(name) or _REGISTERED.get(name) or _builtin_classes().get(name)
@@ -90,13 +103,26 @@ def deserialize_keras_object(config, custom_objects=None):
             f"load_model(path, custom_objects={{{name!r}: {name}}}) (or decorate it with "
             "@register_keras_serializable())")
     cfg = config.get("config", {})
+    if not isinstance(cfg, dict):
+        raise ValueError(f"the configuration of the {name} layer must be a dict, got {_short(cfg)}")
     fc = cls.from_config
     try:
         takes_custom = "custom_objects" in inspect.signature(fc).parameters
     except (TypeError, ValueError):
         takes_custom = False
+    guard = getattr(_GUARD, "guard", None)
+    if guard is not None:
+        guard.enter(cls, config)
     with _custom_scope(custom_objects):
-        return fc(cfg, custom_objects=custom_objects) if takes_custom else fc(cfg)
+        obj = fc(cfg, custom_objects=custom_objects) if takes_custom else fc(cfg)
+    if guard is not None:
+        guard.created(config, obj)
+    return obj
+
+
+def _short(value, limit=80):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 class _custom_scope:
@@ -119,6 +145,243 @@ def lookup_custom(name):
         if name in objects:
             return objects[name]
     return _REGISTERED.get(name)
+
+
+# ----------------------------------------------------------------------------- checks while loading
+
+_GUARD = threading.local()        # .guard: the _WeightGuard of the load_model running in this thread
+_PATCH_LOCK = threading.Lock()
+_PATCH = {"depth": 0, "orig": None, "wrapper": None}
+
+
+def _weight_spec(shape=None, initializer=None, dtype=None, trainable=True, autocast=True, regularizer=None,
+                 constraint=None, aggregation="none", name=None, **kwargs):
+    """``(shape, name)`` from ``Layer.add_weight``'s arguments (its signature, both call orders)."""
+    if isinstance(shape, str):  # tf.keras order: add_weight(name, shape, ...)
+        name, shape = shape, kwargs.get("shape", initializer if isinstance(initializer, (tuple, list)) else None)
+    return shape, name
+
+
+class _ConfigMismatch(ValueError):
+    """The saved configuration and the stored weights disagree (the message names the file)."""
+
+
+def _numel(shape):
+    n = 1
+    for d in shape:
+        n *= int(d)
+    return n
+
+
+def _fits(shape, stored):
+    """Whether a weight of ``shape`` takes the stored one (``load_state_dict``'s rule: () takes (1,))."""
+    return tuple(shape) == tuple(stored) or (tuple(shape) == () and tuple(stored) == (1,))
+
+
+def _join(prefix, name):
+    return f"{prefix}.{name}" if prefix else name
+
+
+class _WeightGuard:
+    """Compares each weight the configuration creates with the stored weights, before it is allocated.
+
+    ``load_model`` rebuilds the model from its configuration, and layers create
+    their weights in ``build`` through ``Layer.add_weight``. While a guard is
+    active (this thread only), ``add_weight`` first asks :meth:`check`:
+
+    * a layer whose place in the model is known (the root, and the layers of a
+      ``Sequential``/``Functional`` configuration: ``config['layers'][i]`` is the
+      module ``str(i)``, recursively) must create exactly the stored weight of its
+      state_dict name, with the stored shape;
+    * any other weight (sublayers of custom layers, weights the file does not
+      name) may not hold more values than the largest stored tensor, and all of
+      them together not more than the file holds.
+
+    So no configuration, however edited, allocates much more than the file's own
+    tensors. After the build, ``load_model`` compares the full state_dict.
+    """
+
+    def __init__(self, weights, where):
+        self.where = where
+        self.stored = {k: tuple(v.shape) for k, v in weights.items()}
+        sizes = [_numel(s) for s in self.stored.values()]
+        self.largest = max(sizes, default=0)
+        self.budget = sum(sizes) + (1 << 20)   # slack for small weights a file need not hold
+        self.config_paths = {}                  # id(layer config) -> module path
+        self.paths = {}                         # id(layer) -> module path
+        self.owners = {}                        # id(layer) -> layer, for the layers whose path is known
+        self.keep = []                          # the configs stay alive, so their ids stay unique
+
+    def root(self, config):
+        self.config_paths[id(config)] = ""
+        self.keep.append(config)
+
+    def enter(self, cls, config):
+        """Before ``cls.from_config``: the sublayer configs of a builtin container get their paths."""
+        path = self.config_paths.get(id(config))
+        if path is None:
+            return
+        from .functional import Functional
+        from .sequential import Sequential
+        fc = getattr(cls.from_config, "__func__", None)
+        if fc not in (Sequential.from_config.__func__, Functional.from_config.__func__):
+            return
+        for i, lc in enumerate((config.get("config") or {}).get("layers") or []):
+            self.config_paths[id(lc)] = _join(path, str(i))
+            self.keep.append(lc)
+
+    def created(self, config, obj):
+        path = self.config_paths.get(id(config))
+        if path is not None:
+            self.paths[id(obj)] = path
+            self.owners[id(obj)] = obj
+
+    def path_of(self, layer):
+        path = self.paths.get(id(layer))
+        if path is not None:
+            return path
+        for owner in list(self.owners.values()):   # a sublayer of a layer whose path is known
+            if owner is layer:
+                continue
+            for sub, m in owner.named_modules():
+                if m is layer and sub:
+                    self.paths[id(layer)] = path = _join(self.paths[id(owner)], sub)
+                    self.owners[id(layer)] = layer
+                    return path
+        return None
+
+    def check(self, layer, args, kwargs):
+        try:
+            shape, name = _weight_spec(*args, **kwargs)
+            shape = () if shape is None else tuple(int(d) for d in shape)
+            attr = layer._weight_attr(name)
+        except Exception:  # noqa: BLE001 - a malformed call: add_weight itself reports it
+            return
+        if any(d < 0 for d in shape):
+            return
+        what = f"layer {layer.name!r} ({type(layer).__name__})"
+        head = f"cannot load model from {self.where}: its configuration does not match the stored weights: "
+        path = self.path_of(layer)
+        key = None if path is None else _join(path, attr)
+        if key is not None and key in self.stored:
+            want = self.stored[key]
+            if not _fits(shape, want):
+                raise _ConfigMismatch(
+                    f"{head}{what} would create weight {key!r} with shape {shape}, but the file stores it with "
+                    f"shape {want} (the configuration was edited, or the weights belong to another model)")
+            return
+        n = _numel(shape)
+        if n > self.largest:
+            raise _ConfigMismatch(
+                f"{head}{what} would create weight {key or attr!r} with shape {shape} ({n} values), larger than "
+                f"any weight the file stores (the largest has {self.largest} values)")
+        self.budget -= n
+        if self.budget < 0:
+            raise _ConfigMismatch(
+                f"{head}{what} would create weight {key or attr!r} with shape {shape}, beyond the "
+                f"{sum(_numel(s) for s in self.stored.values())} weight values the file stores in all")
+
+
+class _guarding:
+    """Activate ``guard`` in this thread; ``Layer.add_weight`` consults it while any guard is active."""
+
+    def __init__(self, guard):
+        self.guard = guard
+
+    def __enter__(self):
+        from ..layers.base import Layer
+        with _PATCH_LOCK:
+            if _PATCH["depth"] == 0:
+                orig = Layer.__dict__["add_weight"]
+
+                @functools.wraps(orig)
+                def add_weight(layer, *args, **kwargs):
+                    guard = getattr(_GUARD, "guard", None)
+                    if guard is not None:
+                        guard.check(layer, args, kwargs)
+                    return orig(layer, *args, **kwargs)
+                _PATCH.update(orig=orig, wrapper=add_weight)
+                Layer.add_weight = add_weight
+            _PATCH["depth"] += 1
+        self.prev = getattr(_GUARD, "guard", None)
+        _GUARD.guard = self.guard
+        return self.guard
+
+    def __exit__(self, *exc):
+        from ..layers.base import Layer
+        _GUARD.guard = self.prev
+        with _PATCH_LOCK:
+            _PATCH["depth"] -= 1
+            if _PATCH["depth"] == 0:
+                if Layer.__dict__.get("add_weight") is _PATCH["wrapper"]:
+                    Layer.add_weight = _PATCH["orig"]
+                _PATCH.update(orig=None, wrapper=None)
+
+
+def _names(keys, model=None, limit=6):
+    """``'2.kernel' (layer 'dense_7')``, ... for a message, at most ``limit`` of them."""
+    out = []
+    for k in keys[:limit]:
+        label = repr(k)
+        if model is not None and "." in k:
+            try:
+                label += f" (layer {model.get_submodule(k.rsplit('.', 1)[0]).name!r})"
+            except AttributeError:
+                pass
+        out.append(label)
+    more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
+    return ", ".join(out) + more
+
+
+def _check_weights_match(model, weights, where):
+    """Refuse (naming the file and the keys) a rebuilt model whose state_dict differs from the file's."""
+    own = model.state_dict()
+    missing = [k for k in own if k not in weights]
+    unused = [k for k in weights if k not in own]
+    wrong = [f"{k!r}: configuration {tuple(own[k].shape)}, file {tuple(weights[k].shape)}"
+             for k in own if k in weights and not _fits(own[k].shape, weights[k].shape)]
+    if not (missing or unused or wrong):
+        return
+    parts = []
+    if missing:
+        parts.append(f"the configuration creates weights the file does not have: {_names(missing, model)}")
+    if unused:
+        parts.append(f"the file has weights the configuration does not use: {_names(unused)}")
+    if wrong:
+        parts.append("the shapes differ for " + "; ".join(wrong[:6]))
+    raise ValueError(
+        f"cannot load model from {where}: its configuration does not match the stored weights "
+        f"({len(own)} weights in the configuration, {len(weights)} in the file): " + "; ".join(parts))
+
+
+def _check_payload(payload, where):
+    """The parts of a model file that must be there before anything is built."""
+    weights = payload.get("weights")
+    if not isinstance(weights, dict) or not all(
+            isinstance(k, str) and hasattr(v, "shape") and hasattr(v, "_data") for k, v in weights.items()):
+        raise ValueError(f"cannot load model from {where}: its stored weights are malformed (expected a dict "
+                         "of name -> tensor); the file is corrupted")
+    arch = payload.get("model")
+    if arch is not None:
+        if not isinstance(arch, dict) or not isinstance(arch.get("class_name"), str) or \
+                not isinstance(arch.get("config", {}), dict):
+            raise ValueError(f"cannot load model from {where}: its model configuration is malformed (expected "
+                             f"{{'class_name': str, 'config': dict}}, got {_short(arch)})")
+        shape = arch.get("build_input_shape")
+        if shape is not None and not _valid_shape(shape):
+            raise ValueError(f"cannot load model from {where}: its build_input_shape {_short(shape)} is malformed "
+                             "(expected a list of positive integers or None)")
+    return weights, arch
+
+
+def _valid_shape(shape):
+    if isinstance(shape, dict):
+        return all(_valid_shape(v) for v in shape.values())
+    if not isinstance(shape, (list, tuple)):
+        return False
+    if all(d is None or (type(d) is int and d > 0) for d in shape):
+        return True
+    return all(isinstance(s, (list, tuple, dict)) and _valid_shape(s) for s in shape)
 
 
 def _check_overwrite(filepath, overwrite):
@@ -212,21 +475,45 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         >>> model = keras.models.load_model("model.keras")
         >>> model.fit(x, y, epochs=10, initial_epoch=model.epochs_completed)   # resume
     """
-    payload = _load(os.fspath(filepath))
+    path = regular_file(filepath, "Keras model file")
+    where = repr(path)
+    payload = _load(path)   # CheckpointError (naming the file) if it is not a valid checkpoint
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         kind = payload.get("format") if isinstance(payload, dict) else None
-        hint = " (it holds weights only: build the model and call model.load_weights)" if kind == WEIGHTS_FORMAT else ""
-        raise ValueError(f"{os.fspath(filepath)!r} is not a model saved by model.save(){hint}")
-    arch = payload.get("model")
+        if kind == WEIGHTS_FORMAT:
+            hint = "it holds weights only: build the model and call model.load_weights(path)"
+        elif isinstance(payload, dict) and payload and all(hasattr(v, "_data") for v in payload.values()):
+            hint = ("it holds only tensors (a state_dict or a plain safetensors file): build the model and call "
+                    "model.load_weights(path)")
+        else:
+            hint = "it is a checkpoint written by nerve.save, not by model.save(); read it with nerve.load(path)"
+        raise ValueError(f"cannot load model from {where}: not a model saved by model.save() ({hint})")
+    weights, arch = _check_payload(payload, where)
     if arch is None:
         raise ValueError(
-            "This file holds a model that wraps a nerve.nn.Module (keras.Model(module)); its Python code is not "
-            "stored. Rebuild it and load the weights: model = keras.Model.from_module(MyNet()); "
-            "model.load_weights(path)")
-    model = deserialize_keras_object(arch, custom_objects)
-    if not model.built and arch.get("build_input_shape") is not None:
-        model.build(arch["build_input_shape"])
-    model.load_state_dict(payload["weights"])
+            f"cannot load model from {where}: it holds a model that wraps a nerve.nn.Module "
+            "(keras.Model(module)), whose Python code is not stored. Rebuild it and load the weights: "
+            "model = keras.Model.from_module(MyNet()); model.load_weights(path)")
+    guard = _WeightGuard(weights, where)
+    guard.root(arch)
+    try:
+        with _guarding(guard):
+            model = deserialize_keras_object(arch, custom_objects)
+            if not model.built and arch.get("build_input_shape") is not None:
+                model.build(arch["build_input_shape"])
+    except _ConfigMismatch as e:  # already names the file: shown as the ValueError it is
+        raise ValueError(str(e)) from None
+    except (KeyError, IndexError, AttributeError) as e:
+        raise ValueError(f"cannot load model from {where}: its model configuration is malformed "
+                         f"({type(e).__name__}: {e})") from None
+    except (ValueError, TypeError) as e:
+        try:
+            err = type(e)(f"cannot load model from {where}: {e}")
+        except Exception:  # noqa: BLE001 - an exception type with another constructor
+            raise e from None
+        raise err from None
+    _check_weights_match(model, weights, where)
+    model.load_state_dict(weights)
     if compile and payload.get("compile"):
         _compile_from_config(model, payload["compile"], custom_objects, payload.get("optimizer"))
     _restore_training(model, payload)
@@ -244,15 +531,23 @@ def load_weights(model, filepath, skip_mismatch=False):
     """Load weights from ``save_weights``/``save`` files or a plain ``nerve.save``'d state_dict.
 
     Keys are matched by name; when they differ (a model built another way) but the
-    number and shapes of the weights agree, they are loaded in order.
+    number and shapes of the weights agree, they are loaded in order. The path is
+    checked first (a directory, FIFO or device is refused at once, naming it).
     """
-    payload = _load(os.fspath(filepath))
+    path = regular_file(filepath, "weights file")
+    payload = _load(path)   # CheckpointError (naming the file) if it is not a valid checkpoint
     if isinstance(payload, dict) and payload.get("format") in (FORMAT, WEIGHTS_FORMAT):
-        sd = payload["weights"]
+        sd = payload.get("weights")
     else:
         sd = payload
     if not isinstance(sd, dict):
-        raise ValueError(f"{os.fspath(filepath)!r} holds no weights")
+        raise ValueError(f"{path!r} holds no weights (expected a dict of name -> tensor, found "
+                         f"{type(sd).__name__})")
+    bad = [k for k, v in sd.items() if not (isinstance(k, str) and hasattr(v, "shape") and hasattr(v, "_data"))]
+    if bad:
+        raise ValueError(f"{path!r} holds no weights: the entries {_names([str(k) for k in bad])} are not tensors "
+                         "(a training checkpoint? load its state_dict with "
+                         "model.load_state_dict(nerve.load(path)[...]))")
     if not model.built:
         raise ValueError(
             f"Model {model.name!r} is not built yet, so it has no weights to load into: call it on a batch or "
@@ -271,6 +566,6 @@ def load_weights(model, filepath, skip_mismatch=False):
                               strict=False)
         return
     raise ValueError(
-        f"The weights in {os.fspath(filepath)!r} do not fit model {model.name!r}: the file has {len(theirs)} "
+        f"The weights in {path!r} do not fit model {model.name!r}: the file has {len(theirs)} "
         f"tensors ({[tuple(v.shape) for v in theirs][:6]}...), the model {len(mine)} "
         f"({[tuple(v.shape) for v in mine][:6]}...)")
