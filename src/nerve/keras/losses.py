@@ -30,6 +30,7 @@ from .._backend import np
 from ..ops import elementwise as _ew
 from ..ops import nn as _nn
 from ..tensor import Tensor
+from . import _validation as _v
 from ._registry import deserialize_object, serialize_object
 
 __all__ = [
@@ -61,7 +62,10 @@ def _pred(y_pred):
 def _raw(y):
     if isinstance(y, Tensor):
         return y._data
-    return np.asarray(y)
+    arr = np.asarray(y)
+    if arr.dtype.kind not in "biufc":
+        arr = _v.numeric_array(arr, "y_true", labels=True)
+    return arr
 
 
 def _match_rank(t, pshape):
@@ -137,6 +141,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
 def huber(y_true, y_pred, delta=1.0):
     """``0.5 e**2`` where ``|e| <= delta``, ``delta * (|e| - 0.5 delta)`` elsewhere; mean over the last axis."""
+    delta = _v.check_float(delta, "delta", "huber", 0.0)
     p = _pred(y_pred)
     t = _true("huber", y_true, p)
     err = _ops.abs(p - _const(t))
@@ -250,8 +255,8 @@ def _check_range(op, t, c, ignore_class=None):
                 return
         raise ValueError(
             f"{op}: label {int(bad[0])} is out of range for a model with {c} output units: labels "
-            f"must be class indices in 0..{c - 1}. Check the number of units of the last layer "
-            "(it must equal the number of classes) or the labels")
+            f"must be class indices in 0..{c - 1} (the labels here range from {int(lo)} to {int(hi)}). "
+            "Check the number of units of the last layer (it must equal the number of classes) or the labels")
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
@@ -362,18 +367,32 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     number of values; ``'mean_with_sample_weight'`` by the sum of the weights.
     """
     if sample_weight is not None:
-        sw = _raw(sample_weight)
+        sw = sample_weight._data if isinstance(sample_weight, Tensor) else np.asarray(sample_weight)
+        if sw.dtype.kind not in "biuf":
+            sw = _v.numeric_array(sw, "sample_weight")
         if sw.dtype != values._data.dtype:
             sw = sw.astype(values._data.dtype)
         vnd = values._data.ndim
+        given = sw.shape
         while sw.ndim > vnd and sw.shape[-1] == 1:
             sw = sw.reshape(sw.shape[:-1])
         if sw.ndim < vnd:
             sw = sw.reshape(sw.shape + (1,) * (vnd - sw.ndim))
+        try:
+            fits = np.broadcast_shapes(sw.shape, values._data.shape) == values._data.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            vs = values._data.shape
+            raise ValueError(
+                f"`sample_weight` has shape {tuple(given)}, but the loss has one value per sample, shape "
+                f"{tuple(vs)}: pass one weight per sample, an array of shape {tuple(vs[:1]) or '()'}")
         values = values * _const(sw)
     if reduction is None or reduction == "none":
         return values
     if reduction == "sum":
+        return values.sum()
+    if values._data.size == 0:          # an empty batch: 0, not the NaN of a mean of nothing (Keras)
         return values.sum()
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
         total = float(np.broadcast_to(sw, values._data.shape).sum())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .._backend import np
 from ..tensor import Tensor
+from . import _validation as _v
 from ._registry import deserialize_object, serialize_object
 
 __all__ = [
@@ -40,6 +41,61 @@ def _arr(x):
     return np.asarray(x)
 
 
+def _labels(x):
+    """``y_true`` as a raw numeric array (strings refused with the how-to-encode message)."""
+    t = _arr(x)
+    if t.dtype.kind not in "biufc":
+        t = _v.numeric_array(t, "y_true", labels=True)
+    return t
+
+
+def _check_same_batch(name, t, p):
+    if t.ndim and p.ndim and t.shape[0] != p.shape[0]:
+        raise ValueError(f"metric {name}: y_true has {t.shape[0]} samples (shape {tuple(t.shape)}) but y_pred has "
+                         f"{p.shape[0]} (shape {tuple(p.shape)})")
+
+
+def _class_indices(name, t, p):
+    """Integer labels of shape ``p.shape[:-1]`` in ``0..p.shape[-1]-1``, checked."""
+    if t.ndim == p.ndim and t.ndim and t.shape[-1] == 1:
+        t = t.reshape(t.shape[:-1])
+    c = p.shape[-1] if p.ndim else 1
+    if t.shape != p.shape[:-1]:
+        raise ValueError(f"metric {name}: y_true shape {tuple(t.shape)} does not fit y_pred shape {tuple(p.shape)}: "
+                         f"expected integer class indices of shape {tuple(p.shape[:-1])}")
+    if t.dtype.kind == "f":
+        ti = t.astype(np.int64)
+        if not np.array_equal(ti, t):
+            raise ValueError(f"metric {name}: y_true holds non-integer values; expected class indices 0..{c - 1}")
+        t = ti
+    if t.size and (t.min() < 0 or t.max() >= c):
+        bad = t[(t < 0) | (t >= c)]
+        raise ValueError(f"metric {name}: label {int(bad[0])} is out of range for a model with {c} output units: "
+                         f"labels must be class indices in 0..{c - 1} (the labels here range from {int(t.min())} "
+                         f"to {int(t.max())})")
+    return t
+
+
+def _weights(sample_weight, shape, name):
+    """``sample_weight`` (one weight per sample, or per value) broadcast to ``shape``, checked."""
+    w = _arr(sample_weight)
+    if w.dtype.kind not in "biuf":
+        w = _v.numeric_array(w, "sample_weight")
+    w = w.astype(np.float64, copy=False)
+    given = w.shape
+    nd = len(shape)
+    while w.ndim > nd and w.shape[-1] == 1:
+        w = w.reshape(w.shape[:-1])
+    if w.ndim < nd:
+        w = w.reshape(w.shape + (1,) * (nd - w.ndim))
+    try:
+        return np.broadcast_to(w, shape)
+    except ValueError:
+        raise ValueError(f"metric {name}: `sample_weight` has shape {tuple(given)}, which does not fit values of "
+                         f"shape {tuple(shape)}: pass one weight per sample, an array of shape "
+                         f"{tuple(shape[:1])}") from None
+
+
 def _match(t, p):
     """Keras' squeeze-or-expand so (N,) labels meet (N, 1) predictions."""
     if t.ndim == p.ndim - 1 and p.ndim and p.shape[-1] == 1:
@@ -52,48 +108,62 @@ def _match(t, p):
 # ----------------------------------------------------------------------------- functions (raw arrays)
 def accuracy(y_true, y_pred):
     """1 where ``y_true == y_pred`` exactly (e.g. class ids against predicted class ids)."""
-    t, p = _arr(y_true), _arr(y_pred)
+    t, p = _labels(y_true), _arr(y_pred)
     t = _match(t, p)
+    _check_same_batch("accuracy", t, p)
     return (t == p).astype(np.float32)
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """``mean(y_true == (y_pred > threshold), axis=-1)``."""
-    t, p = _arr(y_true), _arr(y_pred)
-    t = _match(t, p)
+    t, p = _labels(y_true), _arr(y_pred)
+    t = _same("binary_accuracy", t, p)
     return (t == (p > threshold)).mean(-1, dtype=np.float32)
 
 
 def categorical_accuracy(y_true, y_pred):
     """1 where ``argmax(y_true) == argmax(y_pred)`` (one-hot targets)."""
-    t, p = _arr(y_true), _arr(y_pred)
+    t, p = _labels(y_true), _arr(y_pred)
+    t = _same("categorical_accuracy", t, p)
     return (t.argmax(-1) == p.argmax(-1)).astype(np.float32)
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
     """1 where the integer label equals ``argmax(y_pred)``."""
-    t, p = _arr(y_true), _arr(y_pred)
+    t, p = _labels(y_true), _arr(y_pred)
     if t.ndim == p.ndim and t.ndim and t.shape[-1] == 1:
         t = t.reshape(t.shape[:-1])
+    if t.shape != p.shape[:-1]:
+        raise ValueError(f"metric sparse_categorical_accuracy: y_true shape {tuple(t.shape)} does not fit y_pred "
+                         f"shape {tuple(p.shape)}: expected integer class indices of shape {tuple(p.shape[:-1])}")
     return (t == p.argmax(-1)).astype(np.float32)
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1 where the one-hot target's class is among the ``k`` largest predictions."""
-    return sparse_top_k_categorical_accuracy(_arr(y_true).argmax(-1), y_pred, k)
+    t, p = _labels(y_true), _arr(y_pred)
+    return sparse_top_k_categorical_accuracy(_same("top_k_categorical_accuracy", t, p).argmax(-1), p, k)
 
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1 where the integer label is among the ``k`` largest predictions."""
-    t, p = _arr(y_true), _arr(y_pred)
-    if t.ndim == p.ndim and t.shape[-1] == 1:
+    t, p = _labels(y_true), _arr(y_pred)
+    if not _v._is_int(k) or k < 1:
+        raise ValueError(f"metric top_k_categorical_accuracy: `k` must be a positive integer. Received: k={k!r}")
+    if t.ndim == p.ndim and t.ndim and t.shape[-1] == 1:
         t = t.reshape(t.shape[:-1])
+    if t.shape != p.shape[:-1]:
+        raise ValueError(f"metric sparse_top_k_categorical_accuracy: y_true shape {tuple(t.shape)} does not fit "
+                         f"y_pred shape {tuple(p.shape)}: expected integer class indices of shape "
+                         f"{tuple(p.shape[:-1])}")
     k = min(k, p.shape[-1])
     top = np.argpartition(-p, k - 1, axis=-1)[..., :k]
     return (top == t[..., None]).any(-1).astype(np.float32)
 
 
 def _same(name, t, p):
+    if t.dtype.kind not in "biufc":
+        t = _v.numeric_array(t, "y_true", labels=True)
     t = _match(t, p)
     if t.shape != p.shape:
         raise ValueError(f"metric {name}: y_true shape {tuple(t.shape)} does not match y_pred shape "
@@ -119,8 +189,8 @@ def mean_absolute_percentage_error(y_true, y_pred):
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
-    t, p = _arr(y_true), _arr(y_pred)
-    t = _match(t, p).astype(p.dtype)
+    t, p = _labels(y_true), _arr(y_pred)
+    t = _same("binary_crossentropy", t, p).astype(p.dtype)
     if label_smoothing:
         t = t * (1 - label_smoothing) + 0.5 * label_smoothing
     if from_logits:
@@ -134,21 +204,22 @@ def _log_probs(p, from_logits):
         m = p.max(-1, keepdims=True)
         s = p - m
         return s - np.log(np.exp(s).sum(-1, keepdims=True))
-    q = p / p.sum(-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):   # an all-zero row gives NaN, as in Keras
+        q = p / p.sum(-1, keepdims=True)
     return np.log(np.clip(q, EPSILON, 1 - EPSILON))
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
-    t, p = _arr(y_true), _arr(y_pred)
+    t, p = _labels(y_true), _arr(y_pred)
+    t = _same("categorical_crossentropy", t, p)
     if label_smoothing:
         t = t * (1 - label_smoothing) + label_smoothing / p.shape[-1]
     return -(t * _log_probs(p, from_logits)).sum(-1)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
-    t, p = _arr(y_true), _arr(y_pred)
-    if t.ndim == p.ndim and t.shape[-1] == 1:
-        t = t.reshape(t.shape[:-1])
+    t, p = _labels(y_true), _arr(y_pred)
+    t = _class_indices("sparse_categorical_crossentropy", t, p)
     lp = _log_probs(p, from_logits)
     return -np.take_along_axis(lp, t.astype(np.int64)[..., None], -1)[..., 0]
 
@@ -227,12 +298,7 @@ class Mean(Metric):
             self.total += v.sum(dtype=np.float64)
             self.count += v.size
             return
-        w = _arr(sample_weight).astype(np.float64, copy=False)
-        while w.ndim > v.ndim and w.shape[-1] == 1:
-            w = w.reshape(w.shape[:-1])
-        if w.ndim < v.ndim:
-            w = w.reshape(w.shape + (1,) * (v.ndim - w.ndim))
-        w = np.broadcast_to(w, v.shape)
+        w = _weights(sample_weight, v.shape, self.name)
         self.total += (v * w).sum(dtype=np.float64)
         self.count += w.sum()
 
@@ -253,7 +319,7 @@ class Sum(Metric):
     def update_state(self, values, sample_weight=None):
         v = _arr(values)
         if sample_weight is not None:
-            v = v * _arr(sample_weight).reshape(v.shape[:1] + (1,) * (v.ndim - 1))
+            v = v * _weights(sample_weight, v.shape, self.name)
         self.total += v.sum(dtype=np.float64)
 
     def result(self):
@@ -333,8 +399,8 @@ class RootMeanSquaredError(Mean):
         super().__init__(name=name, dtype=dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        t, p = _arr(y_true), _arr(y_pred)
-        d = p - _match(t, p)
+        t, p = _labels(y_true), _arr(y_pred)
+        d = p - _same(self.name, t, p)
         Mean.update_state(self, d * d, sample_weight)
 
     def result(self):
@@ -356,14 +422,16 @@ class _Confusion(Metric):
         self.true_positives = self.false_positives = self.false_negatives = self.true_negatives = 0.0
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        t, p = _arr(y_true), _arr(y_pred)
-        t = _match(t, p)
+        t, p = _labels(y_true), _arr(y_pred)
+        t = _same(self.name, t, p)
         if self.class_id is not None:
+            if not -p.shape[-1] <= self.class_id < p.shape[-1]:
+                raise ValueError(f"metric {self.name}: class_id={self.class_id} is out of range for predictions "
+                                 f"with {p.shape[-1]} classes (shape {tuple(p.shape)})")
             t, p = t[..., self.class_id], p[..., self.class_id]
         pos = p > self.thresholds
         yt = t.astype(bool)
-        w = None if sample_weight is None else np.broadcast_to(
-            _arr(sample_weight).reshape((-1,) + (1,) * (p.ndim - 1)), p.shape)
+        w = None if sample_weight is None else _weights(sample_weight, p.shape, self.name)
 
         def count(mask):
             return float(mask.sum()) if w is None else float((mask * w).sum())
@@ -411,7 +479,10 @@ class AUC(Metric):
                  dtype=None, thresholds=None, multi_label=False, num_labels=None, label_weights=None,
                  from_logits=False):
         super().__init__(name=name, dtype=dtype)
-        if curve.upper() not in ("ROC", "PR"):
+        if thresholds is None and (not _v._is_int(num_thresholds) or num_thresholds <= 1):
+            raise ValueError(f"Argument `num_thresholds` must be an integer > 1. Received: "
+                             f"num_thresholds={num_thresholds!r}")
+        if not isinstance(curve, str) or curve.upper() not in ("ROC", "PR"):
             raise ValueError(f"curve must be 'ROC' or 'PR', got {curve!r}")
         self.curve, self.summation_method = curve.upper(), summation_method
         self.from_logits = from_logits
@@ -428,14 +499,16 @@ class AUC(Metric):
         self.tp, self.fp, self.tn, self.fn = (np.zeros(n) for _ in range(4))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        t, p = _arr(y_true), _arr(y_pred)
-        t = _match(t, p)
+        t, p = _labels(y_true), _arr(y_pred)
+        t = _same(self.name, t, p)
+        shape = p.shape
         if self.from_logits:
-            p = 1.0 / (1.0 + np.exp(-p))
+            with np.errstate(over="ignore"):     # exp(-p) overflows to inf for p << 0: sigmoid is then 0
+                p = 1.0 / (1.0 + np.exp(-p))
         p = p.reshape(-1)
         yt = t.reshape(-1).astype(bool)
-        w = np.ones_like(p, dtype=np.float64) if sample_weight is None else np.broadcast_to(
-            _arr(sample_weight).reshape((-1,) + (1,) * (_arr(y_pred).ndim - 1)), _arr(y_pred).shape).reshape(-1)
+        w = np.ones_like(p, dtype=np.float64) if sample_weight is None else _weights(
+            sample_weight, shape, self.name).reshape(-1)
         above = p[None, :] > self._thresholds[:, None]
         self.tp += (above & yt) @ w
         self.fp += (above & ~yt) @ w

@@ -419,6 +419,11 @@ def logsumexp(x, axis=None, keepdims=False):
 
 def _arg(name, x, axis, keepdims):
     x = _t(x)
+    if axis is not None and not -builtins.max(x.ndim, 1) <= axis < builtins.max(x.ndim, 1):
+        raise ValueError(f"keras.ops.{name}: axis {axis} is out of range for a tensor of shape {tuple(x.shape)}")
+    if (axis is None and 0 in x.shape) or (axis is not None and x.ndim and x.shape[axis] == 0):
+        raise ValueError(f"keras.ops.{name}: cannot take the {name} of an empty tensor (shape {tuple(x.shape)}, "
+                         f"axis={axis})")
     if x.dtype.kind == "b":
         x = x.to(np.dtype("uint8"))
     return _fn(name)(x, axis, keepdim=keepdims).to(np.dtype("int32"))
@@ -526,6 +531,10 @@ def expand_dims(x, axis):
     x = _t(x)
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     ndim = x.ndim + len(axes)
+    bad = [a for a in axes if not -ndim <= a < ndim]
+    if bad:
+        raise ValueError(f"keras.ops.expand_dims: axis {bad[0]} is out of range for a tensor of shape "
+                         f"{tuple(x.shape)} (the result has {ndim} dims: expected -{ndim} to {ndim - 1})")
     for a in builtins.sorted(a % ndim for a in axes):
         x = _fn("unsqueeze")(x, a)
     return x

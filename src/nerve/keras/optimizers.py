@@ -25,6 +25,7 @@ import sys
 import types
 
 from .._backend import np
+from . import _validation as _v
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "TorchOptimizer", "get", "serialize",
@@ -203,6 +204,10 @@ class Optimizer:
             raise NotImplementedError("use_ema and gradient_accumulation_steps are not supported yet")
         if sum(v is not None for v in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set")
+        owner = type(self).__name__
+        _v.check_float(weight_decay, "weight_decay", owner, 0.0, allow_none=True)
+        for arg, v in (("clipnorm", clipnorm), ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm)):
+            _v.check_float(v, arg, owner, 0.0, low_open=True, allow_none=True)
         self.name = name or self._default_name
         self.weight_decay = weight_decay
         self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
@@ -211,7 +216,7 @@ class Optimizer:
         if self._schedule is None:
             if callable(learning_rate):
                 raise TypeError("learning_rate must be a float or a LearningRateSchedule")
-            self._lr = float(learning_rate)
+            self._lr = _v.check_float(learning_rate, "learning_rate", type(self).__name__, 0.0)
         else:
             self._lr = float(self._schedule(0))
         self.iterations = 0
@@ -266,7 +271,8 @@ class Optimizer:
             raise TypeError(
                 "This optimizer was created with a `LearningRateSchedule` object as its `learning_rate` "
                 "constructor argument, hence its learning rate is not settable.")
-        self._set_lr(float(value))
+        self._set_lr(_v.check_float(value if not isinstance(value, np.generic) else value.item(),
+                                    "learning_rate", type(self).__name__, 0.0))
 
     lr = learning_rate
 
@@ -386,8 +392,8 @@ class SGD(Optimizer):
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None, clipnorm=None,
                  clipvalue=None, global_clipnorm=None, name="SGD", **kwargs):
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name=name, **kwargs)
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"`momentum` must be a float between [0, 1], got {momentum}")
+        if not _v._is_number(momentum) or not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"`momentum` must be a float between [0, 1], got {momentum!r}")
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
 
     def _inner_kwargs(self):
@@ -409,7 +415,10 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, amsgrad=False,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, name="adam", **kwargs):
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name=name, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = float(beta_1), float(beta_2), float(epsilon), amsgrad
+        owner = type(self).__name__
+        self.beta_1 = _v.check_float(beta_1, "beta_1", owner, 0.0, 1.0, high_open=True)
+        self.beta_2 = _v.check_float(beta_2, "beta_2", owner, 0.0, 1.0, high_open=True)
+        self.epsilon, self.amsgrad = _v.check_float(epsilon, "epsilon", owner, 0.0), amsgrad
 
     def _inner_kwargs(self):
         return {"betas": (self.beta_1, self.beta_2), "eps": self.epsilon, "amsgrad": self.amsgrad}
@@ -452,7 +461,9 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-07, centered=False,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, name="rmsprop", **kwargs):
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name=name, **kwargs)
-        self.rho, self.momentum, self.epsilon, self.centered = float(rho), float(momentum), float(epsilon), centered
+        self.rho = _v.check_float(rho, "rho", "RMSprop", 0.0, 1.0, high_open=True)
+        self.momentum = _v.check_float(momentum, "momentum", "RMSprop", 0.0, 1.0)
+        self.epsilon, self.centered = _v.check_float(epsilon, "epsilon", "RMSprop", 0.0), centered
 
     def _inner_kwargs(self):
         return {"alpha": self.rho, "eps": self.epsilon, "momentum": self.momentum, "centered": self.centered}
@@ -474,7 +485,9 @@ class Adagrad(Optimizer):
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-07, weight_decay=None,
                  clipnorm=None, clipvalue=None, global_clipnorm=None, name="adagrad", **kwargs):
         super().__init__(learning_rate, weight_decay, clipnorm, clipvalue, global_clipnorm, name=name, **kwargs)
-        self.initial_accumulator_value, self.epsilon = float(initial_accumulator_value), float(epsilon)
+        self.initial_accumulator_value = _v.check_float(initial_accumulator_value, "initial_accumulator_value",
+                                                        "Adagrad", 0.0)
+        self.epsilon = _v.check_float(epsilon, "epsilon", "Adagrad", 0.0)
 
     def _inner_kwargs(self):
         return {"initial_accumulator_value": self.initial_accumulator_value, "eps": self.epsilon}

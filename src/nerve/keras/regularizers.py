@@ -11,6 +11,9 @@ Example:
 """
 from __future__ import annotations
 
+import math
+import numbers
+
 from .. import ops as _ops
 from ._registry import deserialize_object, serialize_object
 
@@ -34,11 +37,19 @@ class Regularizer:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.get_config().items())})"
 
 
+def validate_float_arg(value, name):
+    """A penalty factor: a finite number >= 0 (Keras' check)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"Invalid value for argument {name}: expected a non-negative float. "
+                         f"Received: {name}={value!r}")
+    return float(value)
+
+
 class L1(Regularizer):
     """``l1 * sum(|w|)``."""
 
     def __init__(self, l1=0.01):  # noqa: E741
-        self.l1 = float(l1)
+        self.l1 = validate_float_arg(l1, "l1")
 
     def __call__(self, x):
         return _ops.abs(x).sum() * self.l1
@@ -51,7 +62,7 @@ class L2(Regularizer):
     """``l2 * sum(w ** 2)``."""
 
     def __init__(self, l2=0.01):
-        self.l2 = float(l2)
+        self.l2 = validate_float_arg(l2, "l2")
 
     def __call__(self, x):
         return (x * x).sum() * self.l2
@@ -64,7 +75,7 @@ class L1L2(Regularizer):
     """``l1 * sum(|w|) + l2 * sum(w ** 2)``."""
 
     def __init__(self, l1=0.0, l2=0.0):  # noqa: E741
-        self.l1, self.l2 = float(l1), float(l2)
+        self.l1, self.l2 = validate_float_arg(l1, "l1"), validate_float_arg(l2, "l2")
 
     def __call__(self, x):
         out = None

@@ -61,7 +61,15 @@ class CSVLogger(Callback):
             mode = "w"
         if self.csv_file is not None and not self.csv_file.closed:
             self.csv_file.close()
-        self.csv_file = open(self.filename, mode, newline="", encoding="utf-8")  # noqa: SIM115
+        try:
+            self.csv_file = open(self.filename, mode, newline="", encoding="utf-8")  # noqa: SIM115
+        except OSError as e:
+            why = e.strerror or str(e)
+            folder = os.path.dirname(self.filename)
+            if folder and not os.path.isdir(folder):
+                why = f"the folder {folder!r} does not exist" if not os.path.exists(folder) else \
+                    f"{folder!r} is not a folder"
+            raise type(e)(f"CSVLogger cannot open {self.filename!r} for writing: {why}") from None
         self.writer = None
         self.keys = None
 

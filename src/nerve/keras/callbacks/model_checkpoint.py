@@ -132,7 +132,12 @@ class ModelCheckpoint(Callback):
                                     f"Filepath used is an existing directory: {filepath}")
         dirname = os.path.dirname(filepath)
         if dirname:
-            os.makedirs(dirname, exist_ok=True)
+            try:
+                os.makedirs(dirname, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                raise NotADirectoryError(
+                    f"ModelCheckpoint cannot save to {filepath!r}: a part of the folder {dirname!r} is an existing "
+                    "file, not a folder") from None
         if self.save_weights_only:
             self.model.save_weights(filepath)
         else:

@@ -29,6 +29,7 @@ from ...autograd.grad_mode import _enabled
 from ...nn.modules.module import Module
 from ...nn.parameter import Parameter
 from ...tensor import Tensor
+from .. import _validation as _v
 from .. import initializers as _initializers
 from .. import regularizers as _regularizers
 
@@ -246,7 +247,8 @@ class Layer(Module):
         d["name"] = name or unique_name(snake_case(type(self).__name__))
         d["_trainable"] = bool(trainable)
         d["built"] = False
-        d["_dtype"] = "float32" if dtype is None else str(np.dtype(dtype if not isinstance(dtype, dict) else "float32"))
+        d["_dtype"] = "float32" if dtype is None or isinstance(dtype, dict) else _v.check_dtype(
+            dtype, f"{type(self).__name__}(dtype=...)")
         d["_regularizers"] = []
         d["_losses_added"] = []
         d["_inbound_nodes"] = []
@@ -261,12 +263,12 @@ class Layer(Module):
         if bis is None:
             shape = kwargs.get("input_shape")
             if shape is None and kwargs.get("input_dim") is not None:
-                shape = (kwargs["input_dim"],)
+                shape = (_v.check_int(kwargs["input_dim"], "input_dim", type(self).__name__),)
             if shape is not None:
                 if isinstance(shape, (int, np.integer)):
                     shape = (int(shape),)
-                bis = (kwargs.get("batch_size"),) + tuple(shape)
-        d["_batch_input_shape"] = tuple(bis) if bis is not None else None
+                bis = (kwargs.get("batch_size"),) + _v.standardize_shape(shape, "input_shape")
+        d["_batch_input_shape"] = _v.standardize_shape(bis, "batch_input_shape") if bis is not None else None
 
     # ------------------------------------------------------------ attributes
     def __setattr__(self, name, value):
@@ -704,12 +706,13 @@ class InputLayer(Layer):
         if batch_shape is None:
             if shape is None:
                 raise ValueError("You must pass a `shape` argument (the shape of one sample, e.g. shape=(784,)).")
-            if isinstance(shape, (int, np.integer)):
-                shape = (int(shape),)
-            batch_shape = (batch_size,) + tuple(shape)
+            batch_size = _v.check_int(batch_size, "batch_size", "Input", allow_none=True)
+            batch_shape = (batch_size,) + _v.standardize_shape(shape, "shape")
+        elif batch_size is not None:
+            raise ValueError("You cannot pass both `batch_size` and `batch_shape` at the same time.")
         Layer.__init__(self, name=name or unique_name("input_layer"))
-        self.__dict__["batch_shape"] = tuple(None if d is None else int(d) for d in batch_shape)
-        self.__dict__["_input_dtype"] = "float32" if dtype is None else str(np.dtype(dtype))
+        self.__dict__["batch_shape"] = _v.standardize_shape(batch_shape, "batch_shape")
+        self.__dict__["_input_dtype"] = "float32" if dtype is None else _v.check_dtype(dtype, "Input(dtype=...)")
         self.built = True
         self.__dict__["_build_input_shape"] = self.batch_shape
         self.__dict__["_output_shape"] = self.batch_shape

@@ -5,6 +5,7 @@ from ... import ops as _ops
 from ..._backend import np
 from ...nn import functional as F
 from ...tensor import Tensor
+from .. import _validation as _v
 from .. import activations as _activations
 from .. import initializers as _initializers
 from .. import regularizers as _regularizers
@@ -15,6 +16,19 @@ __all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "Lambda", "Id
            "ELU", "Softmax"]
 
 _matmul = _ops.matmul
+
+
+def _single_input_error(layer, inputs):
+    if isinstance(inputs, dict):
+        got = f"a dict with keys {sorted(inputs)}"
+    elif isinstance(inputs, (list, tuple)):
+        got = f"a {type(inputs).__name__} of {len(inputs)} inputs"
+    else:
+        got = type(inputs).__name__
+    return ValueError(
+        f"Layer {layer.name!r} ({type(layer).__name__}) expects one tensor as input, but received {got}. A "
+        "Sequential model takes one array; for several or named inputs build a functional model: "
+        "keras.Model(inputs=[...] or {...}, outputs=...)")
 
 
 def _check_no_constraints(**kw):
@@ -81,6 +95,8 @@ class Dense(Layer):
 
     def call(self, inputs):
         kernel = self.kernel
+        if not isinstance(inputs, Tensor):
+            raise _single_input_error(self, inputs)
         shape = inputs._data.shape
         if not shape or shape[-1] != kernel._data.shape[0]:
             raise ValueError(
@@ -147,11 +163,11 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= rate <= 1:
+        if not _v._is_number(rate) or not 0 <= rate <= 1:
             raise ValueError(f"Invalid value received for argument `rate`. Expected a float value between 0 and 1. "
-                             f"Received: rate={rate}")
+                             f"Received: rate={rate!r}")
         self.rate = float(rate)
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.noise_shape = None if noise_shape is None else _v.standardize_shape(noise_shape, "noise_shape")
         self.seed = seed
         self._rng = None if seed is None else np.random.default_rng(seed)
 
@@ -218,17 +234,33 @@ class Reshape(Layer):
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
-        self.target_shape = tuple(int(s) for s in target_shape)
+        if isinstance(target_shape, (str, bytes)) or not hasattr(target_shape, "__iter__"):
+            _v.standardize_shape(target_shape, "target_shape")      # raises, naming the value
+        ts = tuple(target_shape)
+        if sum(1 for d in ts if d is not None and d == -1) > 1:
+            raise ValueError("There must be at most one unknown dimension (-1) in target_shape. "
+                             f"Received: target_shape={ts}.")
+        # one -1 entry (inferred size) is allowed, as in Keras; every other entry is a size >= 0
+        _v.standardize_shape([d for d in ts if d is None or d != -1], "target_shape", allow_none=False)
+        self.target_shape = tuple(int(d) for d in ts)
 
     def call(self, inputs):
-        return inputs.reshape((inputs._data.shape[0],) + self.target_shape)
+        shape = inputs._data.shape
+        per_sample = int(np.prod(shape[1:]))
+        known = int(np.prod([d for d in self.target_shape if d != -1]))
+        if (per_sample != known) if -1 not in self.target_shape else (known == 0 or per_sample % known):
+            raise ValueError(
+                f"Reshape layer {self.name!r}: the total size of the tensor must be unchanged: each sample of the "
+                f"input has shape {tuple(shape[1:])} ({per_sample} values), which cannot be reshaped to "
+                f"target_shape={self.target_shape}")
+        return inputs.reshape((shape[0],) + self.target_shape)
 
     def compute_output_shape(self, input_shape):
         ts = list(self.target_shape)
         if -1 in ts:
             known = int(np.prod([d for d in ts if d != -1]))
             rest = input_shape[1:]
-            ts[ts.index(-1)] = None if any(d is None for d in rest) else int(np.prod(rest)) // known
+            ts[ts.index(-1)] = None if any(d is None for d in rest) or not known else int(np.prod(rest)) // known
         return (input_shape[0],) + tuple(ts)
 
     def get_config(self):
@@ -289,8 +321,10 @@ class ReLU(Layer):
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
-        if max_value is not None and max_value < 0:
-            raise ValueError(f"max_value of a ReLU layer cannot be a negative value. Received: {max_value}")
+        for arg, v in (("max_value", max_value), ("negative_slope", negative_slope), ("threshold", threshold)):
+            if (v is not None or arg != "max_value") and (not _v._is_number(v) or v < 0):
+                raise ValueError(f"{arg} of a ReLU layer cannot be a negative value (it must be a number >= 0). "
+                                 f"Received: {arg}={v!r}")
         self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
 
     def call(self, inputs):
@@ -311,6 +345,9 @@ class LeakyReLU(Layer):
         if "alpha" in kwargs:  # tf.keras 2 name
             negative_slope = kwargs.pop("alpha")
         super().__init__(**kwargs)
+        if not _v._is_number(negative_slope) or negative_slope < 0:
+            raise ValueError("The negative_slope value of a Leaky ReLU layer cannot be None or negative value. "
+                             f"Expected a float. Received: negative_slope={negative_slope!r}")
         self.negative_slope = float(negative_slope)
 
     def call(self, inputs):
@@ -328,7 +365,7 @@ class ELU(Layer):
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
-        self.alpha = float(alpha)
+        self.alpha = _v.check_float(alpha, "alpha", "ELU")
 
     def call(self, inputs):
         return F.elu(inputs, self.alpha)
@@ -345,12 +382,18 @@ class Softmax(Layer):
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
+        if not _v._is_int(axis):
+            raise ValueError(f"Softmax: `axis` must be an integer. Received: axis={axis!r}")
         self.axis = axis
 
     def call(self, inputs, mask=None):
         if mask is not None:
             m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
             inputs = _ops.masked_fill(inputs, Tensor._make(~m.astype(bool)), -1e9)
+        nd = inputs._data.ndim
+        if not -nd <= self.axis < nd:
+            raise ValueError(f"Softmax layer {self.name!r}: axis {self.axis} is out of range for inputs of shape "
+                             f"{tuple(inputs._data.shape)} (expected -{nd} to {nd - 1})")
         return _ops.softmax(inputs, self.axis)
 
     def compute_output_shape(self, input_shape):

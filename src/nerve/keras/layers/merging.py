@@ -3,6 +3,7 @@ Concatenate (and their lowercase functional forms ``add([a, b])``, ``concatenate
 from __future__ import annotations
 
 from ... import ops as _ops
+from ..._backend import np
 from .base import Layer
 
 __all__ = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "add", "subtract",
@@ -40,7 +41,16 @@ class _Merge(Layer):
 
     def call(self, inputs):
         self._check(inputs)
+        self._check_shapes([tuple(getattr(x, "shape", ())) for x in inputs])
         return self._merge(list(inputs))
+
+    def _check_shapes(self, shapes):
+        try:
+            _broadcast_shapes(shapes)
+        except ValueError:
+            raise ValueError(f"{type(self).__name__} layer {self.name!r}: inputs have incompatible shapes "
+                             f"{', '.join(str(s) for s in shapes)}; element-wise merges need equal shapes "
+                             "(or shapes that broadcast)") from None
 
     def compute_output_shape(self, input_shape):
         self._check(input_shape)
@@ -118,7 +128,12 @@ class Concatenate(_Merge):
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
+        if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+            raise ValueError(f"Concatenate: `axis` must be an integer. Received: axis={axis!r}")
         self.axis = int(axis)
+
+    def _check_shapes(self, shapes):
+        self.compute_output_shape(shapes)
 
     def _merge(self, xs):
         return _ops.cat(xs, dim=self.axis)
@@ -127,6 +142,9 @@ class Concatenate(_Merge):
         self._check(input_shape)
         shapes = [tuple(s) for s in input_shape]
         nd = len(shapes[0])
+        if not -nd <= self.axis < nd:
+            raise ValueError(f"Concatenate layer {self.name!r}: axis {self.axis} is out of range for inputs with "
+                             f"{nd} dimensions (shapes {shapes})")
         ax = self.axis % nd
         for s in shapes[1:]:
             if len(s) != nd or any(a != b and a is not None and b is not None

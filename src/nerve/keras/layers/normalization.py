@@ -16,14 +16,21 @@ from __future__ import annotations
 from ..._backend import np
 from ...ops.norm import Normalize
 from ...tensor import Tensor
+from .. import _validation as _v
 from .. import initializers as _initializers
 from .. import regularizers as _regularizers
 from .base import Layer
-from .core import _check_no_constraints
+from .core import _check_no_constraints, _single_input_error
 
 __all__ = ["BatchNormalization", "LayerNormalization", "Normalization"]
 
 _make = Tensor._make
+
+
+def _check_axis(axis, what):
+    ok = _v._is_int(axis) or (isinstance(axis, (list, tuple)) and axis and all(_v._is_int(a) for a in axis))
+    if not ok:
+        raise ValueError(f"{what}: `axis` must be an integer or a list of integers. Received: axis={axis!r}")
 
 
 def _axes(axis, ndim, what):
@@ -63,7 +70,10 @@ class BatchNormalization(Layer):
         _check_no_constraints(beta_constraint=beta_constraint, gamma_constraint=gamma_constraint)
         if renorm:
             raise NotImplementedError("renorm is not supported")
-        self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
+        _check_axis(axis, "BatchNormalization")
+        momentum = _v.check_float(momentum, "momentum", "BatchNormalization", 0.0, 1.0)
+        epsilon = _v.check_float(epsilon, "epsilon", "BatchNormalization", 0.0, low_open=True)
+        self.axis, self.momentum, self.epsilon = axis, momentum, epsilon
         self.center, self.scale, self.synchronized = bool(center), bool(scale), synchronized
         self.beta_initializer = _initializers.get(beta_initializer)
         self.gamma_initializer = _initializers.get(gamma_initializer)
@@ -103,9 +113,15 @@ class BatchNormalization(Layer):
         if training is None:
             training = self.training
         x = inputs
+        if not isinstance(x, Tensor):
+            raise _single_input_error(self, x)
         if x._data.ndim != self._ndim:
             raise ValueError(f"Input 0 of layer {self.name!r} is incompatible with the layer: expected ndim="
                              f"{self._ndim}, found ndim={x._data.ndim}. Full shape received: {tuple(x.shape)}")
+        if x._data.shape[self._ax] != self._pview[self._ax]:
+            raise ValueError(f"Input 0 of layer {self.name!r} is incompatible with the layer: expected axis "
+                             f"{self.axis} of input shape to have value {self._pview[self._ax]}, but received "
+                             f"input with shape {tuple(x.shape)}")
         g, b = self.gamma, self.beta
         if training and self.trainable:
             fn = Normalize(self._red, self._red, self._pview, self.epsilon, g is not None, b is not None)
@@ -163,8 +179,10 @@ class LayerNormalization(Layer):
         _check_no_constraints(beta_constraint=beta_constraint, gamma_constraint=gamma_constraint)
         if rms_scaling:
             raise NotImplementedError("rms_scaling is not supported yet")
+        _check_axis(axis, "LayerNormalization")
         self.axis = axis if isinstance(axis, (int, np.integer)) else list(axis)
-        self.epsilon, self.center, self.scale = float(epsilon), bool(center), bool(scale)
+        epsilon = _v.check_float(epsilon, "epsilon", "LayerNormalization", 0.0, low_open=True)
+        self.epsilon, self.center, self.scale = epsilon, bool(center), bool(scale)
         self.beta_initializer = _initializers.get(beta_initializer)
         self.gamma_initializer = _initializers.get(gamma_initializer)
         self.beta_regularizer = _regularizers.get(beta_regularizer)
@@ -192,9 +210,16 @@ class LayerNormalization(Layer):
 
     def call(self, inputs):
         x = inputs
+        if not isinstance(x, Tensor):
+            raise _single_input_error(self, x)
         if x._data.ndim != self._ndim:
             raise ValueError(f"Input 0 of layer {self.name!r} is incompatible with the layer: expected ndim="
                              f"{self._ndim}, found ndim={x._data.ndim}. Full shape received: {tuple(x.shape)}")
+        if any(x._data.shape[a] != self._pview[a] for a in self._norm_axes):
+            raise ValueError(f"Input 0 of layer {self.name!r} is incompatible with the layer: expected the "
+                             f"normalized axes {list(self._norm_axes)} of the input to have sizes "
+                             f"{[self._pview[a] for a in self._norm_axes]}, but received input with shape "
+                             f"{tuple(x.shape)}")
         g, b = self.gamma, self.beta
         fn = Normalize(self._norm_axes, self._param_axes, self._pview, self.epsilon, g is not None, b is not None)
         ins = [x] + ([g] if g is not None else []) + ([b] if b is not None else [])
@@ -237,7 +262,8 @@ class Normalization(Layer):
         elif isinstance(axis, (int, np.integer)):
             axis = (int(axis),)
         else:
-            axis = tuple(axis)
+            _check_axis(axis, "Normalization")
+            axis = tuple(int(a) for a in axis)
         self.axis = axis
         if (mean is None) != (variance is None):
             raise ValueError("When setting values directly, both `mean` and `variance` must be set.")
@@ -247,6 +273,10 @@ class Normalization(Layer):
 
     def build(self, input_shape):
         nd = len(input_shape)
+        bad = [a for a in self.axis if not -nd <= a < nd]
+        if bad:
+            raise ValueError(f"Normalization: all `axis` values must be in the range [-ndim, ndim). Received "
+                             f"inputs with ndim={nd}, while axis={self.axis}")
         keep = tuple(a % nd for a in self.axis)
         for a in keep:
             if a == 0:
@@ -259,6 +289,16 @@ class Normalization(Layer):
         d["_red"] = tuple(i for i in range(nd) if i not in keep)
         d["_bshape"] = tuple(input_shape[i] if i in keep else 1 for i in range(nd))
         if self.input_mean is not None:
+            for arg, v in (("mean", self.input_mean), ("variance", self.input_variance)):
+                try:
+                    fits = np.broadcast_shapes(v.shape, stat_shape) == stat_shape
+                except ValueError:
+                    fits = False
+                if not fits:
+                    raise ValueError(
+                        f"Normalization: `{arg}` has shape {v.shape}, which does not fit the statistics of "
+                        f"inputs of shape {tuple(input_shape)} along axis={self.axis}: expected shape "
+                        f"{stat_shape} (one value per feature) or a scalar")
             mean = np.broadcast_to(self.input_mean, stat_shape).astype(np.float32)
             var = np.broadcast_to(self.input_variance, stat_shape).astype(np.float32)
         else:
@@ -287,7 +327,13 @@ class Normalization(Layer):
                 if isinstance(item, (tuple, list)):
                     item = item[0]
                 chunks.append(item.numpy() if isinstance(item, Tensor) else np.asarray(item))
+            if not chunks:
+                raise ValueError("Normalization.adapt: the data produced no batches (is it empty?)")
             arr = np.concatenate(chunks)
+        arr = _v.numeric_array(arr, "Normalization.adapt: data")
+        if arr.ndim == 0 or arr.shape[0] == 0:
+            raise ValueError(f"Normalization.adapt: data of shape {arr.shape} has no samples; adapt needs at "
+                             "least one sample (rows along axis 0)")
         if arr.ndim == 1 and self.axis and self.axis != (0,):
             arr = arr[:, None]
         arr = arr.astype(np.float64)
@@ -295,6 +341,9 @@ class Normalization(Layer):
             self._build_wrapper((None,) + arr.shape[1:])
         if arr.ndim != self._ndim:
             raise ValueError(f"Normalization.adapt: data has {arr.ndim} dims but the layer was built for {self._ndim}")
+        if any(arr.shape[a] != self._bshape[a] for a in self._keep):
+            raise ValueError(f"Normalization.adapt: data of shape {arr.shape} does not match the layer, built for "
+                             f"inputs of shape {self._build_input_shape} (axis={self.axis})")
         mean = arr.mean(axis=self._red)
         var = arr.var(axis=self._red)
         self._buffers["mean"]._data[...] = mean.reshape(self._buffers["mean"]._data.shape)
@@ -303,6 +352,13 @@ class Normalization(Layer):
 
     def call(self, inputs):
         x = inputs
+        if not isinstance(x, Tensor):
+            raise _single_input_error(self, x)
+        xs = x._data.shape
+        if len(xs) != self._ndim or any(xs[a] != self._bshape[a] for a in self._keep):
+            raise ValueError(f"Input 0 of layer {self.name!r} is incompatible with the layer: it was built for "
+                             f"inputs of shape {self._build_input_shape} (statistics along axis={self.axis}), "
+                             f"but received input with shape {tuple(xs)}")
         mean = self._buffers["mean"]._data.reshape(self._bshape).astype(x._data.dtype, copy=False)
         std = np.maximum(np.sqrt(self._buffers["variance"]._data), 1e-7).reshape(self._bshape).astype(
             x._data.dtype, copy=False)

@@ -25,12 +25,17 @@ def _as_list(y, names, what):
     if isinstance(y, dict):
         missing = [n for n in names if n not in y]
         if missing:
-            raise ValueError(f"{what}: dict is missing output name(s) {missing}; the model's outputs are {names}")
+            extra = sorted(str(k) for k in y if k not in names)
+            raise ValueError(f"{what}: dict is missing output name(s) {missing}; the model's outputs are {names}"
+                             + (f" (unknown key(s): {extra})" if extra else ""))
         return [y[n] for n in names]
     if isinstance(y, (list, tuple)):
         if len(y) != len(names):
             raise ValueError(f"{what}: got {len(y)} entries for a model with {len(names)} outputs ({names})")
         return list(y)
+    if what == "y" and len(names) > 1:
+        raise ValueError(f"y: the model has {len(names)} outputs ({names}) but y is a single array; pass one "
+                         "target array per output, as a list in output order or a dict keyed by output name")
     return [y]
 
 

@@ -143,7 +143,10 @@ class Functional(Model):
         if isinstance(inputs, dict):
             missing = [k for k in self.input_names if k not in inputs]
             if missing:
-                raise ValueError(f"Missing input(s) {missing}: the model's inputs are {self.input_names}")
+                extra = sorted(str(k) for k in inputs if k not in self.input_names)
+                raise ValueError(f"Missing input(s) {missing}: the model's inputs are {self.input_names}"
+                                 + (f"; got unknown key(s) {extra} (dict keys must be the names of the "
+                                    "keras.Input layers)" if extra else ""))
             return [inputs[k] for k in self.input_names]
         if isinstance(inputs, (list, tuple)):
             if len(inputs) != n:

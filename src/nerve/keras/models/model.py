@@ -23,6 +23,7 @@ from ...tensor import Tensor
 from ...training import data as _data
 from ...training import step as _step
 from .. import metrics as _metrics
+from .. import _validation as _v
 from .. import optimizers as _optimizers
 from ..layers.base import Layer, _has_keras_tensor, snake_case, unique_name
 from .compile_utils import CompiledLoss, CompiledMetrics
@@ -74,6 +75,7 @@ def _batch_size_of(x):
 
 
 def _class_weight_to_sample_weight(y, class_weight):
+    _v.check_class_weight(class_weight)
     if isinstance(y, (list, tuple, dict)):
         raise ValueError("`class_weight` is only supported for models with a single output")
     yy = np.asarray(y)
@@ -172,7 +174,11 @@ class Model(Layer):
     def get_layer(self, name=None, index=None):
         """The layer called ``name`` (or at position ``index``)."""
         if index is not None:
-            return self.layers[index]
+            layers = self.layers
+            if not isinstance(index, (int, np.integer)) or not -len(layers) <= index < len(layers):
+                raise ValueError(f"Was asked to retrieve layer at index {index!r} but model only has "
+                                 f"{len(layers)} layers.")
+            return layers[index]
         for layer in self.layers:
             if getattr(layer, "name", None) == name:
                 return layer
@@ -190,6 +196,7 @@ class Model(Layer):
         def zeros(s):
             return _make(np.zeros(tuple(1 if d is None else d for d in s), dtype=np.float32))
         from ..layers.base import map_shapes
+        map_shapes(lambda s: _v.standardize_shape(s, "input_shape"), input_shape)
         dummy = map_shapes(zeros, input_shape)
         was = self.training
         self.eval()
@@ -348,10 +355,7 @@ class Model(Layer):
         if x is None:
             raise ValueError(f"{what}: x is required")
         if _data.is_array_data(x):
-            xa = _data.to_arrays(x, "x")
-            ya = _data.to_arrays(y, "y")
-            swa = _data.to_arrays(sample_weight, "sample_weight")
-            _data.num_samples(xa, ya, swa)
+            xa, ya, swa = self._checked_arrays(x, y, sample_weight, what)
             if class_weight:
                 if ya is None:
                     raise ValueError("`class_weight` needs targets y")
@@ -363,12 +367,28 @@ class Model(Layer):
                 self.__dict__["_shuffle_seed"] = int(B.default_generator.initial_seed())
             return self._on_model_device(_data.ArrayBatches(
                 xa, ya, swa, 32 if batch_size is None else batch_size, shuffle, self._shuffle_seed, steps))
+        _v.check_python_data(x, what)
         if y is not None:
             raise ValueError(f"{what}: `y` must not be given when x is a DataLoader or an iterable of batches "
                              "(it yields (x, y) pairs)")
         if class_weight:
             return self._on_model_device(_ClassWeighted(_data.IterableBatches(x, steps), class_weight))
         return self._on_model_device(_data.IterableBatches(x, steps))
+
+    @staticmethod
+    def _checked_arrays(x, y, sample_weight, what):
+        """x, y, sample_weight as NumPy nests, checked: numbers only, one row (and one weight) per sample."""
+        pre = "validation_data: " if what == "validation" else ""
+        xa = _data.to_arrays(x, "x")
+        ya = _data.to_arrays(y, "y")
+        swa = _data.to_arrays(sample_weight, "sample_weight")
+        xa, ya, swa = _v.check_data(xa, ya, swa, pre)
+        try:
+            _data.num_samples(xa, ya)
+        except ValueError as e:
+            raise ValueError(pre + str(e)) from None
+        _v.check_sample_weight(swa, xa, ya, pre)
+        return xa, ya, swa
 
     def _on_model_device(self, batches):
         """Batches moved to the device of the model's parameters (a no-op on the CPU)."""
@@ -415,13 +435,17 @@ class Model(Layer):
             >>> history.history["val_loss"]
         """
         self._assert_compiled("fit")
-        if verbose == "auto":
-            verbose = 1
+        verbose = _v.check_verbose(verbose, "fit")
+        _v.check_fit_arguments(epochs, initial_epoch, batch_size, validation_split, shuffle, steps_per_epoch,
+                               validation_steps, validation_batch_size, validation_freq)
+        _v.check_class_weight(class_weight)
+        if validation_data is not None:
+            _v.check_validation_data(validation_data)
         if validation_split and validation_data is None:
             if not _data.is_array_data(x):
                 raise ValueError("`validation_split` is only supported for NumPy arrays and Tensors; with a "
                                  "DataLoader or generator pass validation_data=... instead")
-            arrays = (_data.to_arrays(x, "x"), _data.to_arrays(y, "y"), _data.to_arrays(sample_weight, "sample_weight"))
+            arrays = self._checked_arrays(x, y, sample_weight, "fit")
             (x, y, sample_weight), (vx, vy, vsw) = _data.train_validation_split(arrays, validation_split)
             validation_data = (vx, vy) if vsw is None else (vx, vy, vsw)
         train = self._batches(x, y, sample_weight, batch_size, shuffle, steps_per_epoch, class_weight, "fit")
@@ -508,9 +532,12 @@ class Model(Layer):
         self._assert_compiled("evaluate")
         if kwargs:
             raise TypeError(f"evaluate() got unexpected keyword argument(s) {sorted(kwargs)}")
-        if verbose == "auto":
-            verbose = 1
+        verbose = _v.check_verbose(verbose, "evaluate")
+        _v.check_steps(steps, "steps", "evaluate")
+        _v.check_int(batch_size, "batch_size", "evaluate()", allow_none=True)
         data = self._batches(x, y, sample_weight, batch_size, False, steps, None, "evaluate")
+        if not data.steps and data.steps is not None:
+            raise ValueError("evaluate: the input produced no batches (is it empty?)")
         cbs = self._callbacks(callbacks, verbose, 1, data.steps, False)
         logs = self._run_evaluation(data, cbs)
         return logs if return_dict else self._flatten_logs(logs)
@@ -522,12 +549,16 @@ class Model(Layer):
             >>> probs = model.predict(x_test, verbose=0)      # (N, 10)
             >>> labels = probs.argmax(axis=1)
         """
-        if verbose == "auto":
-            verbose = 1
+        verbose = _v.check_verbose(verbose, "predict")
+        _v.check_steps(steps, "steps", "predict")
+        _v.check_int(batch_size, "batch_size", "predict()", allow_none=True)
+        if x is None:
+            raise ValueError("predict: x is required (the inputs to run the model on)")
         if _data.is_array_data(x):
-            xa = _data.to_arrays(x, "x")
+            xa = _v.check_data(_data.to_arrays(x, "x"))[0]
             data = _data.ArrayBatches(xa, None, None, 32 if batch_size is None else batch_size, False, 0, steps)
         else:
+            _v.check_python_data(x, "predict")
             data = _data.IterableBatches(x, steps)
         data = self._on_model_device(data)
         cbs = self._callbacks(callbacks, verbose, 1, data.steps, False)
@@ -555,8 +586,7 @@ class Model(Layer):
         Metrics are reset first, so the results describe this batch only.
         """
         self._assert_compiled("train_on_batch")
-        xa, ya, swa = _data.to_arrays(x, "x"), _data.to_arrays(y, "y"), _data.to_arrays(sample_weight, "sample_weight")
-        _data.num_samples(xa, ya, swa)
+        xa, ya, swa = self._checked_arrays(x, y, sample_weight, "train_on_batch")
         if class_weight:
             cw = _class_weight_to_sample_weight(ya, class_weight)
             swa = cw if swa is None else swa * cw
@@ -568,7 +598,7 @@ class Model(Layer):
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss (and metrics) of exactly this batch, without training."""
         self._assert_compiled("test_on_batch")
-        xa, ya, swa = _data.to_arrays(x, "x"), _data.to_arrays(y, "y"), _data.to_arrays(sample_weight, "sample_weight")
+        xa, ya, swa = self._checked_arrays(x, y, sample_weight, "test_on_batch")
         self.reset_metrics()
         was = self.training
         self.eval()
@@ -583,7 +613,7 @@ class Model(Layer):
         was = self.training
         self.eval()
         try:
-            out = self.predict_step((_tensorize(_data.to_arrays(x, "x")),))
+            out = self.predict_step((_tensorize(_v.check_data(_data.to_arrays(x, "x"))[0]),))
         finally:
             self.train(was)
         return _to_numpy(out)
@@ -596,6 +626,9 @@ class Model(Layer):
         with ``keras.models.load_model(filepath)``. It also holds the epoch reached, the
         shuffle seed and the random state, so ``fit(..., initial_epoch=k)`` on the loaded
         model continues the run exactly.
+
+        The write is atomic (``nerve.save``): if it fails, an existing file is left as it was
+        and the error names ``filepath``; a missing directory raises ``FileNotFoundError``.
 
         Example:
             >>> model.save("model.keras")
@@ -610,7 +643,12 @@ class Model(Layer):
         save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch=False):
-        """Load weights saved by ``save_weights`` or ``save`` (or a ``nerve.save``'d state_dict)."""
+        """Load weights saved by ``save_weights`` or ``save`` (or a ``nerve.save``'d state_dict).
+
+        Raises ``FileNotFoundError`` / ``IsADirectoryError`` / ``NotARegularFileError`` for a path
+        that is not a regular file, ``CheckpointError`` (a ValueError) for a damaged file and
+        ``ValueError`` naming both sides' shapes when the weights do not fit this model.
+        """
         from .saving import load_weights
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
 

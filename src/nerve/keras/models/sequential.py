@@ -5,6 +5,7 @@ from ..._backend import np
 from ...autograd.grad_mode import no_grad
 from ...nn.modules.module import Module
 from ...tensor import Tensor
+from .. import _validation as _v
 from ..layers.base import STRUCT_VERSION, InputLayer, KerasTensor, Layer, unique_name
 from .model import Model, _output_shapes
 
@@ -97,7 +98,7 @@ class Sequential(Model):
             input_shape = self._input_batch_shape
         if input_shape is None:
             raise ValueError("You must provide an `input_shape` argument.")
-        shape = (None,) + tuple(input_shape)[1:]
+        shape = (None,) + _v.standardize_shape(input_shape, "input_shape")[1:]
         x = KerasTensor(shape, dtype=self._input_dtype, name="sequential_input")
         for layer in self._seq_layers:
             if isinstance(layer, Layer):

@@ -17,11 +17,19 @@ def to_categorical(x, num_classes=None):
             raise ValueError("to_categorical: labels must be whole numbers (class indices)")
         y = y.astype(np.int64)
     if y.dtype.kind not in "iu":
-        raise ValueError(f"to_categorical: labels must be integers, got dtype {y.dtype}")
+        hint = (" (strings: `classes, y = np.unique(y, return_inverse=True)` gives integer class indices first)"
+                if y.dtype.kind in "USO" else "")
+        raise ValueError(f"to_categorical: labels must be integers, got dtype {y.dtype}{hint}")
     shape = y.shape
     if shape and shape[-1] == 1 and len(shape) > 1:
         shape = shape[:-1]
     y = y.reshape(-1)
+    if num_classes is None and not y.size:
+        raise ValueError("to_categorical: cannot infer the number of classes from an empty array; "
+                         "pass num_classes=...")
+    if num_classes is not None and (not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool)
+                                    or num_classes < 1):
+        raise ValueError(f"to_categorical: num_classes must be a positive integer, got {num_classes!r}")
     n = int(y.max()) + 1 if num_classes is None else int(num_classes)
     if y.size and (y.min() < 0 or y.max() >= n):
         raise ValueError(f"to_categorical: labels must be in [0, {n - 1}] for num_classes={n}, "
