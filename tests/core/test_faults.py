@@ -275,3 +275,12 @@ def test_user_numpy_keeps_its_own_warnings():
     nerve.log(nerve.zeros(2))
     with pytest.warns(RuntimeWarning, match="divide by zero"):
         np.log(np.zeros(2))
+
+
+def test_training_data_cardinality_names_sample_weight():
+    from nerve.training.data import num_samples
+    with raises(ValueError, "sample_weight has 7 entries", "x and y have 10 samples"):
+        num_samples(np.ones((10, 2)), np.ones(10), np.ones(7))
+    with raises(ValueError, "x has 10 samples but y has 9"):
+        num_samples(np.ones((10, 2)), np.ones(9))
+    assert num_samples(np.ones((10, 2)), np.ones(10), np.ones(10)) == 10

@@ -94,7 +94,12 @@ def num_samples(x, y=None, sample_weight=None):
     if len(flat) > 1:
         parts = " ".join(f"{k} sizes: {', '.join(map(str, v))}" for k, v in sizes.items())
         detail = ""
-        if "x" in sizes and "y" in sizes and len(sizes["x"]) == len(sizes["y"]) == 1:
+        if ("sample_weight" in sizes and len(sizes["sample_weight"]) == 1 and "x" in sizes
+                and len(set(sizes["x"]) | set(sizes.get("y", []))) == 1):
+            n = sizes["x"][0]
+            detail = (f" sample_weight has {sizes['sample_weight'][0]} entries but x and y have {n} "
+                      "samples: give one weight per sample.")
+        elif "x" in sizes and "y" in sizes and len(sizes["x"]) == len(sizes["y"]) == 1:
             detail = (f" x has {sizes['x'][0]} samples but y has {sizes['y'][0]}: "
                       "they must have the same length (one target per sample).")
         raise ValueError(
