@@ -422,14 +422,27 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
 
 
 def normal(mean, std, size, generator=None, dtype=None):
+    """Samples of N(mean, std**2) (float ``mean`` and ``std``) with the given ``size``."""
+    mean, std = _number(mean), _number(std)       # a one-element Tensor counts as its value
+    for name, pos, v in (("mean", 1, mean), ("std", 2, std)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeError(f"normal(): argument '{name}' (position {pos}) must be float, not {_type_name(v)}")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {float(std):g}")
     arr = B.get_rng(generator).normal(mean, std, _tuple_size("normal", size, 3)).astype(_float_dtype(dtype))
     return Tensor._make(arr)
+
+
+def _like_input(op, input):  # noqa: A002
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {_type_name(input)}")
 
 
 # ----------------------------------------------------------------------------- *_like
 
 def _like(fn):
     def like(input, dtype=None, device=None, requires_grad=False, **kw):  # noqa: A002
+        _like_input(like.__name__, input)
         dt = input.dtype if dtype is None else dtype
         dev = input.device if device is None else device
         return fn(input.shape, dtype=dt, device=dev, requires_grad=requires_grad, **kw)
@@ -448,6 +461,7 @@ randn_like = _like(randn)
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):  # noqa: A002
     """``full`` with the shape (and by default dtype and device) of ``input``."""
+    _like_input("full_like", input)
     return full(input.shape, fill_value, dtype=input.dtype if dtype is None else dtype,
                 device=input.device if device is None else device, requires_grad=requires_grad)
 
@@ -456,6 +470,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
                  generator=None):
     """``randint`` with the shape (and by default dtype and device) of ``input``:
     ``randint_like(x, high)`` or ``randint_like(x, low, high)``."""
+    _like_input("randint_like", input)
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), generator=generator,

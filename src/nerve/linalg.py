@@ -236,14 +236,16 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # no
     from .ops.reduce import amax, amin, sum as _sum
     from .ops.shape import movedim, reshape
     name = "linalg.matrix_norm"
+    known = ord in ("fro", "nuc") or (isinstance(ord, numbers.Real) and ord in (1, -1, 2, -2, inf, -inf))
+    if isinstance(ord, str) and not known:      # PyTorch names an unknown order before the shape
+        raise RuntimeError(f"{name}: Order {ord} not supported (expected 'fro', 'nuc', 1, -1, 2, -2, inf or -inf).")
     if A._data.ndim < 2:
         raise RuntimeError(
             f"{name}: The input tensor A must have at least 2 dimensions (got shape {tuple(A._data.shape)}).")
     d0, d1 = _matrix_dims(A, dim, name)
     _check_float(A, name)
-    known = ord in ("fro", "nuc") or (isinstance(ord, numbers.Real) and ord in (1, -1, 2, -2, inf, -inf))
     if isinstance(ord, bool) or not known:
-        raise RuntimeError(f"{name}: Order {ord} not supported.")
+        raise RuntimeError(f"{name}: Order {ord} not supported (expected 'fro', 'nuc', 1, -1, 2, -2, inf or -inf).")
     x = _cast(A, dtype)
     shape = x._data.shape
     out_shape = tuple(1 if i in (d0, d1) else s for i, s in enumerate(shape)) if keepdim else \
@@ -289,7 +291,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     nd = A._data.ndim
     if nd == 1:
         if isinstance(ord, str):
-            raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+            return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)    # PyTorch's error for a 1-D A
         return vector_norm(A, ord, None, keepdim, dtype=dtype)
     if nd == 2:
         return matrix_norm(A, ord, (0, 1), keepdim, dtype=dtype)

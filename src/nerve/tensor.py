@@ -9,6 +9,7 @@ in ``nerve.ops``, where the forward and backward of each op live side by side.
 from __future__ import annotations
 
 import numbers
+import operator as _operator
 
 from . import _backend as B
 from ._backend import np
@@ -42,14 +43,17 @@ class Tensor:
 
     # ``_meta`` is left unset on the hot path (read with getattr): a dict for rare state
     # (hooks on a leaf, in-place rebinding history, ``.data`` views).
-    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_meta", "__weakref__")
+    # ``grad`` is a property over the ``_grad`` slot: its reads stay a C-level attrgetter, and
+    # assignments by users are checked (PyTorch's errors); the engine and optimizers' hot paths
+    # write ``_grad`` directly.
+    __slots__ = ("_data", "_grad", "requires_grad", "_ctx", "_meta", "__weakref__")
     # Make NumPy defer to Tensor for ``ndarray + Tensor``.
     __array_ufunc__ = None
     __array_priority__ = 1000
 
     def __init__(self, data, dtype=None, device=None, requires_grad=False):
         self._data = _to_array(data, dtype, device)
-        self.grad = None
+        self._grad = None
         self._ctx = None
         self._meta = None
         self.requires_grad = False
@@ -61,12 +65,33 @@ class Tensor:
         """Wrap a raw array without copying or checking (internal fast path)."""
         t = object.__new__(cls)
         t._data = data
-        t.grad = None
+        t._grad = None
         t.requires_grad = requires_grad
         t._ctx = None
         return t
 
     # ----------------------------------------------------------- properties
+    def _set_grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._data.shape)}' to a tensor of size "
+                    f"'{list(self._data.shape)}'. Please ensure that the gradient and the tensor are the same size")
+            # PyTorch wants the exact dtype; nerve's optimizers cast a float gradient of another
+            # precision, so only a change of kind (an integer gradient on a float tensor) is refused
+            if value._data.dtype.kind != self._data.dtype.kind:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype {value._data.dtype} to a tensor with dtype "
+                    f"{self._data.dtype}. The gradient must match the tensor's dtype (convert it with "
+                    f".to(nerve.{self._data.dtype}))")
+        self._grad = value
+
+    grad = property(_operator.attrgetter("_grad"), _set_grad, doc=(
+        "The gradient accumulated by ``backward()`` (a Tensor of this tensor's shape and dtype), or None."))
+
     @property
     def data(self):
         """A tensor sharing this one's storage, cut from the graph (PyTorch's ``.data``).
@@ -126,7 +151,12 @@ class Tensor:
         return _ops.transpose(self, -2, -1)
 
     def size(self, dim=None):
-        return self._data.shape if dim is None else self._data.shape[dim]
+        if dim is None:
+            return self._data.shape
+        try:
+            return self._data.shape[dim]
+        except (IndexError, TypeError):
+            raise _dim_error("size", dim, self._data.ndim) from None
 
     def dim(self):
         return self._data.ndim
@@ -174,6 +204,8 @@ class Tensor:
 
     def numpy(self, *, force=False):
         """The data as a NumPy array (shares memory on the CPU)."""
+        if force is not False and force is not True:
+            raise TypeError(f"numpy(): argument 'force' must be bool, not {type(force).__name__}")
         if self.requires_grad and _enabled[0] and not force:
             raise RuntimeError(
                 "Can't call numpy() on a Tensor that requires grad. Use tensor.detach().numpy() instead.")
@@ -225,6 +257,8 @@ class Tensor:
 
     def retain_grad(self):
         """Keep ``.grad`` for a non-leaf tensor after ``backward()``."""
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._ctx is not None:
             import weakref
             self._ctx.retained = weakref.ref(self)
@@ -303,7 +337,10 @@ class Tensor:
                     f"{tuple(self._data.shape)}: pass gradient= of the same shape")
             gradient = Tensor._make(B.array_module(self.device).ones_like(self._data))
         elif not isinstance(gradient, Tensor):
-            gradient = Tensor(gradient, dtype=self._data.dtype)
+            try:
+                gradient = Tensor(gradient, dtype=self._data.dtype)
+            except (TypeError, ValueError):
+                raise TypeError(f"gradients can be either Tensors or None, but got {type(gradient).__name__}") from None
         if gradient.shape != self.shape:
             raise RuntimeError(
                 f"backward: gradient has shape {tuple(gradient.shape)} but the tensor has shape "
@@ -316,6 +353,15 @@ class Tensor:
         # accumulate into ``inputs`` only (leaves or not), as PyTorch's backward(inputs=...)
         from .autograd.engine import _accumulate_leaf
         inputs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        if not inputs:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+        for i, t in enumerate(inputs):
+            if not isinstance(t, Tensor):
+                raise TypeError(f"backward(): inputs[{i}] must be a Tensor, got {type(t).__name__}")
+            if not t.requires_grad:
+                raise RuntimeError(
+                    f"backward(): inputs[{i}] (shape {tuple(t._data.shape)}) does not require grad; every tensor "
+                    "in inputs= must require grad (a leaf made with requires_grad=True, or computed from one)")
         grads = run_backward([self], [gradient], retain_graph=retain_graph, create_graph=create_graph,
                              inputs=inputs, allow_unused=True)
         for t, g in zip(inputs, grads):
@@ -719,6 +765,13 @@ class Tensor:
         return self._inplace("zero_", lambda t: _ops_el.fill(t, 0))
 
     def fill_(self, value):
+        if isinstance(value, Tensor):
+            if value._data.ndim:
+                raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                                   f"{value._data.ndim} dimensions.")
+        elif not isinstance(value, (numbers.Number, np.generic)):
+            raise TypeError(f"fill_(): argument 'value' (position 1) must be Number or a 0-d Tensor, not "
+                            f"{type(value).__name__}")
         if not (_enabled[0] and (self.requires_grad or getattr(value, "requires_grad", False))):
             v = value._data if isinstance(value, Tensor) else value
             self._writable("fill_")[...] = v
@@ -757,24 +810,61 @@ class Tensor:
                 f"{tuple(self._data.shape)} (it must broadcast to it)")
         return self._inplace("copy_", _ops_el.fill, src)
 
+    # The random fills check their arguments as PyTorch does (same messages), before drawing.
     def uniform_(self, a=0.0, b=1.0, generator=None):
-        return self._fill_random("uniform_", lambda rng, shape: rng.uniform(a, b, shape))
+        a, b = _real_arg("uniform_", "from", a, 1), _real_arg("uniform_", "to", b, 2)
+        if a > b:
+            raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
+        _float_fill(self, "uniform_", "check_uniform_bounds")
+        return self._fill_random("uniform_", lambda rng, shape: rng.uniform(a, b, shape), generator)
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
+        mean, std = _real_arg("normal_", "mean", mean, 1), _real_arg("normal_", "std", std, 2)
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+        _float_fill(self, "normal_", "normal_kernel_cpu")
         return self._fill_random("normal_", lambda rng, shape: rng.normal(mean, std, shape), generator)
 
     def bernoulli_(self, p=0.5, generator=None):
+        if not isinstance(p, Tensor):
+            p = _real_arg("bernoulli_", "p", p, 1)
+            if not 0 <= p <= 1:
+                raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
         return self._fill_random("bernoulli_", lambda rng, shape: rng.random(shape) < p, generator)
 
     def exponential_(self, lambd=1.0, generator=None):
+        lambd = _real_arg("exponential_", "lambd", lambd, 1)
+        if not lambd > 0:
+            raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
+        if self._data.dtype.kind not in "fc":
+            raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be "
+                               f"a floating point but you specified {self._data.dtype}")
         return self._fill_random("exponential_", lambda rng, shape: rng.exponential(1.0 / lambd, shape), generator)
 
-    def random_(self, from_=0, to=None, generator=None):
+    def random_(self, from_=None, to=None, generator=None):
+        """``random_(to)``: integers in [0, to); ``random_(from, to)``; ``random_()``: [0, 2**24)
+        for float32 (every integer the dtype holds exactly), [0, 2**bits) otherwise."""
+        if from_ is not None:
+            from_ = _int_fill_arg("from" if to is not None else "to", from_, 1)
+        if to is not None:
+            to = _int_fill_arg("to", to, 2)
         if to is None:
-            from_, to = 0, from_ if from_ else 2 ** 24
+            from_, to = 0, (from_ if from_ is not None else _random_top(self._data.dtype))
+        elif from_ is None:
+            from_ = 0
+        if from_ >= to:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}")
+        dt = self._data.dtype
+        if dt.kind in "iub":
+            lo, hi = (0, 1) if dt.kind == "b" else (int(np.iinfo(dt).min), int(np.iinfo(dt).max))
+            if from_ < lo or to - 1 > hi:
+                raise RuntimeError(f"random_: the range [{from_}, {to}) is out of bounds for dtype {dt} "
+                                   f"(values {lo} to {hi})")
         return self._fill_random("random_", lambda rng, shape: rng.integers(from_, to, shape), generator)
 
     def _fill_random(self, name, draw, generator=None):
+        if generator is not None and not isinstance(generator, B.Generator):
+            raise TypeError(f"{name}(): argument 'generator' must be nerve.Generator, not {type(generator).__name__}")
         if _enabled[0] and self.requires_grad and self._ctx is None:
             raise RuntimeError(
                 f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
@@ -933,6 +1023,9 @@ class Tensor:
         return self._inplace("masked_scatter_", lambda t, s: _ops.masked_scatter(t, mask, s), source)
 
     def requires_grad_(self, requires_grad=True):
+        if requires_grad is not True and requires_grad is not False and not isinstance(requires_grad, np.bool_):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                            f"{type(requires_grad).__name__}")
         if requires_grad and self._data.dtype.kind not in "fc":
             raise RuntimeError(
                 f"only Tensors of floating point and complex dtype can require gradients, got {self._data.dtype}")
@@ -1399,6 +1492,51 @@ class _HookHandle:
         self.remove()
 
 
+def _dim_error(op, dim, ndim):
+    """PyTorch's error for a ``dim`` argument that is not an int, or out of range."""
+    if isinstance(dim, bool) or not isinstance(dim, (numbers.Integral, np.integer)):
+        return TypeError(f"{op}(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+    if ndim == 0:
+        return IndexError(f"{op}(): dimension specified as {dim} but tensor has no dimensions")
+    return IndexError(f"{op}(): Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], "
+                      f"but got {dim})")
+
+
+def _real_arg(op, name, value, pos):
+    """``value`` as a Python number if it is a real number (or a one-element tensor), else PyTorch's
+    TypeError naming the argument."""
+    if isinstance(value, Tensor) and value._data.size == 1:
+        value = value._data.item()
+    elif isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, numbers.Real) and not isinstance(value, complex):
+        return value
+    raise TypeError(f"{op}(): argument '{name}' (position {pos}) must be float, not {type(value).__name__}")
+
+
+def _int_fill_arg(name, value, pos):
+    if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    raise TypeError(f"random_(): argument '{name}' (position {pos}) must be int, not {type(value).__name__}")
+
+
+def _random_top(dtype):
+    """``random_()``'s exclusive upper bound: every integer the dtype holds exactly (PyTorch's rule)."""
+    if dtype.kind == "f":
+        return 2 ** (np.finfo(dtype).nmant + 1)
+    if dtype.kind == "b":
+        return 2
+    return int(np.iinfo(dtype).max) + 1
+
+
+def _float_fill(t, name, kernel):
+    """A continuous random fill needs a floating point tensor (PyTorch's NotImplementedError)."""
+    if t._data.dtype.kind not in "fc":
+        raise NotImplementedError(
+            f"{name}: \"{kernel}\" not implemented for dtype {t._data.dtype}: it needs a floating point tensor "
+            "(random_() fills an integer tensor)")
+
+
 def _bitwise(kind):
     def op(a, b):
         return getattr(_ops, "bitwise_" + kind)(a, b)
@@ -1447,20 +1585,38 @@ def _conversion_error(data, dtype, err):
 def _to_array(data, dtype=None, device=None):
     """Convert user data to a raw array with nerve's default dtype rules."""
     dtype = B.to_dtype(dtype)
+    # Casts that overflow (1e40 into float32) give inf as in PyTorch, without NumPy's warning;
+    # the bracket costs ~0.2 us, so it is set only where a cast happens.
     if isinstance(data, Tensor):
         arr = data._data
         if dtype is not None and arr.dtype != dtype:
-            arr = arr.astype(dtype)
+            tok = B.quiet()
+            try:
+                arr = arr.astype(dtype)
+            finally:
+                B.loud(tok)
         return B.to_device_array(arr, device) if device is not None else arr
     xp = B.array_module(device)
     try:
-        arr = xp.asarray(data) if dtype is None else xp.asarray(data, dtype=dtype)
+        if dtype is None or (isinstance(data, np.ndarray) and data.dtype == dtype):
+            arr = xp.asarray(data)
+        else:
+            tok = B.quiet()
+            try:
+                arr = xp.asarray(data, dtype=dtype)
+            finally:
+                B.loud(tok)
     except (ValueError, TypeError, OverflowError) as e:
         raise _conversion_error(data, dtype, e) from None
     if dtype is None:
         is_array = hasattr(data, "dtype") and hasattr(data, "shape")
         if arr.dtype.kind == "f" and not is_array:
-            arr = arr.astype(B.get_default_dtype(), copy=False)
+            if arr.dtype != B.get_default_dtype():
+                tok = B.quiet()
+                try:
+                    arr = arr.astype(B.get_default_dtype())
+                finally:
+                    B.loud(tok)
         elif arr.dtype.kind in "iu" and not is_array and arr.dtype != B.int64:
             arr = arr.astype(B.int64)
         elif arr.dtype.kind not in "biufc":

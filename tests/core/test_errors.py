@@ -144,11 +144,11 @@ def test_bad_dims_and_arguments(call, exc, fragments):
 # ------------------------------------------------------------ indexing
 def test_index_out_of_range_names_index_and_shape():
     x = nerve.randn(2, 3)
-    with raises(IndexError, "(2, 3)", "5", "axis 0 with size 2"):
+    with raises(IndexError, "index 5 is out of bounds for dimension 0 with size 2"):
         x[5]
-    with raises(IndexError, "(2, 3)", "index 3 is out of bounds for axis 1"):
+    with raises(IndexError, "index 3 is out of bounds for dimension 1 with size 3"):
         x[0, 3]
-    with raises(IndexError, "(2, 3)", "index 2 is out of bounds"):
+    with raises(IndexError, "index 2 is out of bounds for dimension 0 with size 2"):
         x[nerve.tensor([0, 2])]
     with raises(IndexError, "long, int or bool", "float32"):
         x[nerve.tensor([0.0])]
@@ -160,13 +160,13 @@ def test_index_out_of_range_names_index_and_shape():
 
 def test_gather_and_index_select_errors():
     x = nerve.randn(2, 3)
-    with raises(IndexError, "gather", "index 3", "dim 1 of size 3", "(2, 3)"):
+    with raises(RuntimeError, "gather", "index 3", "dimension 1 with size 3", "(2, 3)"):
         x.gather(1, nerve.tensor([[0, 3]]))
     with raises(RuntimeError, "gather", "integer", "float32"):
         x.gather(1, nerve.tensor([[0.0]]))
-    with raises(RuntimeError, "gather", "1 dims", "2"):
+    with raises(RuntimeError, "gather", "same number of dimensions", "(1,)", "(2, 3)"):
         x.gather(1, nerve.tensor([0]))
-    with raises(IndexError, "(2, 3)", "index 5 is out of bounds for axis 1"):
+    with raises(IndexError, "index_select", "index 5 is out of range for dimension 1 with size 3"):
         x.index_select(1, nerve.tensor([0, 5]))
 
 

@@ -15,31 +15,54 @@ def _seq(x):
     return list(x) if isinstance(x, (tuple, list)) else [x]
 
 
-def _grad_outputs(outputs, grad_outputs):
+def _tensors(op, what, x):
+    """``x`` (a Tensor or a sequence of Tensors) as a list, or a TypeError naming the culprit."""
+    from ..tensor import Tensor
+    items = _seq(x)
+    for i, t in enumerate(items):
+        if not isinstance(t, Tensor):
+            at = f"[{i}]" if isinstance(x, (tuple, list)) else ""
+            raise TypeError(f"{op}: {what}{at} must be a Tensor (or a sequence of Tensors), got "
+                            f"{type(t).__name__}")
+    return items
+
+
+def _grad_outputs(outputs, grad_outputs, what="grad_outputs"):
     from .._backend import array_module
     from ..tensor import Tensor
     gs = _seq(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
     if len(gs) != len(outputs):
-        raise ValueError(f"grad_outputs has {len(gs)} entries but there are {len(outputs)} outputs")
+        raise ValueError(f"{what} has {len(gs)} entries but there are {len(outputs)} outputs")
     res = []
-    for o, g in zip(outputs, gs):
+    for i, (o, g) in enumerate(zip(outputs, gs)):
         if g is None:
             if o._data.size != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs (got shape {tuple(o.shape)})")
             g = Tensor._make(array_module(o.device).ones_like(o._data))
         elif not isinstance(g, Tensor):
-            g = Tensor(g, dtype=o.dtype)
+            try:
+                g = Tensor(g, dtype=o.dtype)
+            except (TypeError, ValueError):
+                raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__} "
+                                f"({what}[{i}])") from None
+        if g._data.shape != o._data.shape:
+            raise RuntimeError(f"Mismatch in shape: {what[:-1] if what.endswith('s') else what}[{i}] has a "
+                               f"shape of {tuple(g._data.shape)} and output[{i}] has a shape of "
+                               f"{tuple(o._data.shape)}.")
         res.append(g)
     return res
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
     """Backward from several outputs at once (``nerve.autograd.backward``)."""
-    tensors = _seq(tensors)
+    tensors = _tensors("backward()", "tensors", tensors)
+    for i, t in enumerate(tensors):
+        if not t.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
     if retain_graph is None:
         retain_graph = create_graph
-    run_backward(tensors, _grad_outputs(tensors, grad_tensors), retain_graph, create_graph)
+    run_backward(tensors, _grad_outputs(tensors, grad_tensors, "grad_tensors"), retain_graph, create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
@@ -50,7 +73,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         >>> (dy,) = nerve.autograd.grad(x ** 3, x, create_graph=True)   # 3x^2 = 27
         >>> (d2y,) = nerve.autograd.grad(dy, x)                        # 6x = 18
     """
-    outputs, inputs_ = _seq(outputs), _seq(inputs)
+    outputs = _tensors("grad()", "outputs", outputs)
+    inputs_ = _seq(inputs)
+    if not inputs_:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     for i, o in enumerate(outputs):
         if not o.requires_grad:
             raise RuntimeError(f"grad: output {i} does not require grad and has no grad_fn")

@@ -213,6 +213,9 @@ def _run_hooks(hooks, g):
     for h in list(hooks.values()):
         r = h(g)
         if r is not None:
+            if not hasattr(r, "_data"):
+                raise TypeError(f"hook {getattr(h, '__name__', h)!r} returned {type(r).__name__}; a hook must "
+                                "return a Tensor or None")
             if r._data.shape != g._data.shape:
                 raise RuntimeError(
                     f"hook {getattr(h, '__name__', h)!r} returned a gradient of shape {tuple(r._data.shape)} "
@@ -223,7 +226,7 @@ def _run_hooks(hooks, g):
 
 def _accumulate_leaf(t, gi, upstream, create_graph):
     if create_graph:
-        t.grad = gi if t.grad is None else t.grad + gi
+        t._grad = gi if t._grad is None else t._grad + gi
         return
     data = gi._data
     # Leaf gradients must own their memory: optimizers and clip_grad_*_ update
@@ -233,8 +236,8 @@ def _accumulate_leaf(t, gi, upstream, create_graph):
         data = np.array(data, dtype=t._data.dtype)
     elif data is upstream._data or data.base is not None or data.dtype != t._data.dtype:
         data = data.astype(t._data.dtype, copy=True)
-    if t.grad is not None:
-        data = t.grad._data + data
+    if t._grad is not None:
+        data = t._grad._data + data
         if isinstance(data, np.generic):
             data = np.array(data)
-    t.grad = type(gi)._make(data)
+    t._grad = type(gi)._make(data)

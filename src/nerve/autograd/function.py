@@ -40,12 +40,55 @@ class OpError(RuntimeError, ValueError):
     """
 
 
+def _broadcast_mismatch(shapes):
+    """PyTorch's broadcast check over ``shapes`` in order: ``(size_a, size_b, dim)`` of the first
+    clash (``a``: the shapes before, broadcast together; ``b``: the next one; ``dim`` counted in
+    the result, from the right), or None when they broadcast."""
+    acc = ()
+    for s in shapes:
+        n = max(len(acc), len(s))
+        a, b = (1,) * (n - len(acc)) + tuple(acc), (1,) * (n - len(s)) + tuple(s)
+        for d in range(n - 1, -1, -1):
+            if a[d] != b[d] and a[d] != 1 and b[d] != 1:
+                return a[d], b[d], d
+        acc = tuple(x if y == 1 else y for x, y in zip(a, b))
+    return None
+
+
+def _shapes_in(msg):
+    """The operand shapes NumPy names in a broadcast error (the originals of remapped ones)."""
+    import re
+    tail = msg.split("shapes", 1)[-1] if "shapes" in msg else msg.split("Mismatch is between", 1)[-1]
+    return [tuple(int(v) for v in s.split(",") if v.strip())
+            for s in re.findall(r"\(([\d,\s]*)\)(?:->\([^)]*\))?", tail)]
+
+
+def _broadcast_error(name, inputs, msg):
+    """NumPy's "could not be broadcast" error ``msg`` as PyTorch words it (an OpError), or None."""
+    shapes = [tuple(t._data.shape) for t in inputs]
+    clash = _broadcast_mismatch(shapes)
+    if clash is None:                    # the clash involves an operand the op holds (a condition, a mask)
+        shapes = _shapes_in(msg)
+        clash = _broadcast_mismatch(shapes)
+        if clash is None:
+            return None
+    listed = ", ".join(str(s) for s in shapes[:-1]) + f" and {shapes[-1]}"
+    sa, sb, d = clash
+    return OpError(
+        f"{name}: operands cannot be broadcast together: the size of tensor a ({sa}) must match the size of "
+        f"tensor b ({sb}) at non-singleton dimension {d} (shapes {listed})")
+
+
 def _forward_error(fn, inputs, err):
     """Name the op and the input shapes/dtypes in an error NumPy raised inside ``forward``."""
     name = type(fn).__name__
     msg = str(err).strip()
-    if msg.lower().startswith(name.lower() + ":"):
-        return err                       # the op's own message already names it
+    if msg.lower().startswith(name.lower() + ":") or isinstance(err, RuntimeError):
+        return err                       # the op's own message (NumPy raises no RuntimeError)
+    if "could not be broadcast" in msg or "cannot be broadcast to a single shape" in msg:
+        out = _broadcast_error(name, inputs, msg)
+        if out is not None:
+            return out
     shapes = " and ".join(str(tuple(t._data.shape)) for t in inputs)
     dtypes = " and ".join(str(t._data.dtype) for t in inputs)
     cls = TypeError if isinstance(err, TypeError) else OpError
@@ -112,7 +155,7 @@ class Op:
             _loud(tok)
         out = _Tensor.__new__(_Tensor)
         out._data = data
-        out.grad = None
+        out._grad = None
         if req and _enabled[0]:
             out.requires_grad = True
             out._ctx = self
@@ -232,7 +275,9 @@ class _UserNode(Op):
         if not isinstance(res, tuple):
             res = (res,)
         name = self.fn_cls.__name__
-        if len(res) < self.n_args:
+        if len(res) > self.n_args and all(r is None for r in res[self.n_args:]):
+            res = res[:self.n_args]          # trailing Nones are allowed, as in PyTorch
+        if len(res) != self.n_args:
             raise RuntimeError(
                 f"function {name}Backward returned an incorrect number of gradients "
                 f"(expected {self.n_args}, got {len(res)})")

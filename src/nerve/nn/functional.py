@@ -70,6 +70,57 @@ def _float_kernel(input, kernel):  # noqa: A002
     return input
 
 
+# Arguments of the wrong type: diagnosed only after a function has failed (no cost per call).
+# The hot activations catch the error in their own (free) ``try``; the losses in ``_finite_loss``;
+# every other public function is wrapped by ``_checks_arguments`` at the bottom of this module.
+_ARG_ERRORS = (AttributeError, TypeError, ValueError)
+_ARRAY_LIKE = (list, tuple, np.ndarray, np.generic, numbers.Number)
+_NUMBER_ARGS = frozenset({"threshold", "value"})              # numbers without a default (F.threshold)
+_INT_ARGS = frozenset({"dim", "ignore_index", "num_classes", "_stacklevel"})
+
+
+def _bad_argument(fn, err, args, kwargs):
+    """After ``fn(*args, **kwargs)`` raised ``err``: raise PyTorch's TypeError if an argument has
+    the wrong type (an input that is not a Tensor, a number that is not a number); else return,
+    and the caller re-raises ``err`` unchanged."""
+    import inspect
+    try:
+        sig = inspect.signature(fn)
+        bound = sig.bind(*args, **kwargs).arguments
+    except (TypeError, ValueError):
+        return
+    obj = getattr(err, "obj", None) if isinstance(err, AttributeError) else None
+    for pos, p in enumerate(sig.parameters.values(), 1):
+        if p.name not in bound or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        v = bound[p.name]
+        if isinstance(v, Tensor):
+            continue
+        where = "" if p.kind is p.KEYWORD_ONLY else f" (position {pos})"
+        d = p.default
+        if p.name in _NUMBER_ARGS or (isinstance(d, numbers.Number) and not isinstance(d, bool)):
+            if not isinstance(v, (numbers.Number, np.generic)):
+                want = "int" if p.name in _INT_ARGS else "Number"
+                raise TypeError(f"{fn.__name__}(): argument '{p.name}'{where} must be {want}, not "
+                                f"{type(v).__name__}") from None
+        elif d is p.empty and (not isinstance(v, _ARRAY_LIKE) or (obj is v and obj is not None)):
+            raise TypeError(f"{fn.__name__}(): argument '{p.name}'{where} must be Tensor, not "
+                            f"{type(v).__name__}") from None
+
+
+def _checks_arguments(fn):
+    """``fn`` whose argument-type mistakes are named as PyTorch names them (see ``_bad_argument``)."""
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except _ARG_ERRORS as e:
+            _bad_argument(fn, e, args, kwargs)
+            raise
+    checked._checks_arguments = True
+    return checked
+
+
 def _inplace(input, name, fn):  # noqa: A002
     """``inplace=True``: ``fn``'s result written into ``input`` (``Tensor._inplace``: every alias
     sees it; recorded, and version-checked, when grad is on; refused on a leaf that requires
@@ -85,17 +136,24 @@ def relu(input, inplace=False):  # noqa: A002 - PyTorch names
         input: any shape.
         inplace: overwrite ``input`` and return it (PyTorch's ``relu_``).
     """
-    if input._data.dtype.kind == "b":
-        raise RuntimeError("relu: Boolean inputs not supported for relu (dtype bool); convert with .float()")
-    if inplace:
-        d = input._data
-        if not (input.requires_grad and _enabled[0]) and isinstance(d, np.ndarray) and d.flags.writeable \
-                and not internal_overlap(d):
-            np.maximum(d, 0, out=d)      # nothing recorded: one ufunc into the storage
-            input._written()
-            return input
-        return _inplace(input, "relu_", _ew.relu)
-    return _ew.Relu()(input)
+    try:
+        if input._data.dtype.kind == "b":
+            raise RuntimeError("relu: Boolean inputs not supported for relu (dtype bool); convert with .float()")
+        if inplace:
+            d = input._data
+            if not (input.requires_grad and _enabled[0]) and isinstance(d, np.ndarray) and d.flags.writeable \
+                    and not internal_overlap(d):
+                np.maximum(d, 0, out=d)      # nothing recorded: one ufunc into the storage
+                input._written()
+                return input
+            return _inplace(input, "relu_", _ew.relu)
+        return _ew.Relu()(input)
+    except _ARG_ERRORS as e:
+        _bad_argument(relu, e, (input, inplace), {})
+        raise
+
+
+relu._checks_arguments = True
 
 
 def relu_(input):  # noqa: A002
@@ -104,23 +162,37 @@ def relu_(input):  # noqa: A002
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
     """``x`` where ``x > 0`` else ``negative_slope * x`` (gradient ``negative_slope`` at 0, as PyTorch)."""
-    if inplace:
-        return _inplace(input, "leaky_relu_", lambda t: leaky_relu(t, negative_slope))
-    d = _float_kernel(input, "leaky_relu_cpu")._data
-    # slope + (1 - slope) * [x > 0]: arithmetic, because np.where is ~20x slower on random signs
-    scale = (d > 0).astype(d.dtype)
-    scale *= 1.0 - negative_slope
-    scale += negative_slope
-    return _ew.Mul()(input, const(scale))
+    try:
+        if inplace:
+            return _inplace(input, "leaky_relu_", lambda t: leaky_relu(t, negative_slope))
+        d = _float_kernel(input, "leaky_relu_cpu")._data
+        # slope + (1 - slope) * [x > 0]: arithmetic, because np.where is ~20x slower on random signs
+        scale = (d > 0).astype(d.dtype)
+        scale *= 1.0 - negative_slope
+        scale += negative_slope
+        return _ew.Mul()(input, const(scale))
+    except _ARG_ERRORS as e:
+        _bad_argument(leaky_relu, e, (input, negative_slope, inplace), {})
+        raise
+
+
+leaky_relu._checks_arguments = True
 
 
 def elu(input, alpha=1.0, inplace=False):  # noqa: A002
     """``x`` where ``x > 0`` else ``alpha * (exp(x) - 1)``; gradient ``alpha`` at 0 (PyTorch's rule)."""
-    _float_kernel(input, "elu_cpu")
-    if inplace:
-        return _inplace(input, "elu_", lambda t: elu(t, alpha))
-    # relu(x) + alpha (exp(min(x, 0)) - 1): clamp keeps exp() finite and passes the gradient at 0
-    return _ew.relu(input) + (_ew.exp(_ew.clamp(input, max=0.0)) - 1.0) * alpha
+    try:
+        _float_kernel(input, "elu_cpu")
+        if inplace:
+            return _inplace(input, "elu_", lambda t: elu(t, alpha))
+        # relu(x) + alpha (exp(min(x, 0)) - 1): clamp keeps exp() finite and passes the gradient at 0
+        return _ew.relu(input) + (_ew.exp(_ew.clamp(input, max=0.0)) - 1.0) * alpha
+    except _ARG_ERRORS as e:
+        _bad_argument(elu, e, (input, alpha, inplace), {})
+        raise
+
+
+elu._checks_arguments = True
 
 
 _SQRT_HALF = 1.0 / math.sqrt(2.0)
@@ -133,30 +205,58 @@ def gelu(input, approximate="none"):  # noqa: A002
     ``approximate='none'`` uses the exact ``0.5 * x * (1 + erf(x / sqrt(2)))``;
     ``'tanh'`` uses ``0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))``.
     """
-    _float_kernel(input, "GeluKernelImpl")
-    if approximate == "none":
-        return input * ((_ew.erf(input * _SQRT_HALF) + 1.0) * 0.5)
-    if approximate == "tanh":
-        inner = (input + input * input * input * 0.044715) * _SQRT_2_OVER_PI
-        return input * ((_ew.tanh(inner) + 1.0) * 0.5)
-    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    try:
+        _float_kernel(input, "GeluKernelImpl")
+        if approximate == "none":
+            return input * ((_ew.erf(input * _SQRT_HALF) + 1.0) * 0.5)
+        if approximate == "tanh":
+            inner = (input + input * input * input * 0.044715) * _SQRT_2_OVER_PI
+            return input * ((_ew.tanh(inner) + 1.0) * 0.5)
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    except _ARG_ERRORS as e:
+        _bad_argument(gelu, e, (input, approximate), {})
+        raise
+
+
+gelu._checks_arguments = True
 
 
 def sigmoid(input):  # noqa: A002
     """``1 / (1 + exp(-x))``, stable for large ``|x|``."""
-    return _ew.sigmoid(input)
+    try:
+        return _ew.sigmoid(input)
+    except _ARG_ERRORS as e:
+        _bad_argument(sigmoid, e, (input,), {})
+        raise
+
+
+sigmoid._checks_arguments = True
 
 
 def tanh(input):  # noqa: A002
-    return _ew.tanh(input)
+    try:
+        return _ew.tanh(input)
+    except _ARG_ERRORS as e:
+        _bad_argument(tanh, e, (input,), {})
+        raise
+
+
+tanh._checks_arguments = True
 
 
 def silu(input, inplace=False):  # noqa: A002
     """``x * sigmoid(x)`` (also called swish)."""
-    _float_kernel(input, "silu_cpu")
-    if inplace:
-        return _inplace(input, "silu_", silu)
-    return input * _ew.sigmoid(input)
+    try:
+        _float_kernel(input, "silu_cpu")
+        if inplace:
+            return _inplace(input, "silu_", silu)
+        return input * _ew.sigmoid(input)
+    except _ARG_ERRORS as e:
+        _bad_argument(silu, e, (input, inplace), {})
+        raise
+
+
+silu._checks_arguments = True
 
 
 def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
@@ -175,19 +275,26 @@ def logsigmoid(input):  # noqa: A002
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
     """Clamp to ``[min_val, max_val]``; the gradient is 1 strictly inside, 0 at and beyond the bounds."""
-    if min_val > max_val:
-        raise ValueError(f"hardtanh: min_val ({min_val}) must not be greater than max_val ({max_val})")
-    d = input._data
-    if d.dtype.kind == "b":
-        raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh; convert with .float()")
-    if inplace:
-        return _inplace(input, "hardtanh_", lambda t: hardtanh(t, min_val, max_val))
-    if d.dtype.kind in "iu":           # integer in, integer out (no gradient), as PyTorch
-        if d.dtype.kind == "u" and (min_val < 0 or max_val < 0):
-            raise RuntimeError(f"hardtanh: cannot do hardtanh on an unsigned type with negative limits "
-                               f"(dtype {d.dtype}, limits [{min_val}, {max_val}])")
-        return Tensor._make(np.clip(d, min_val, max_val).astype(d.dtype))
-    return _nn.Hardtanh(min_val, max_val)(input)
+    try:
+        if min_val > max_val:
+            raise ValueError(f"hardtanh: min_val ({min_val}) must not be greater than max_val ({max_val})")
+        d = input._data
+        if d.dtype.kind == "b":
+            raise RuntimeError("hardtanh: Bool inputs not supported for hardtanh; convert with .float()")
+        if inplace:
+            return _inplace(input, "hardtanh_", lambda t: hardtanh(t, min_val, max_val))
+        if d.dtype.kind in "iu":           # integer in, integer out (no gradient), as PyTorch
+            if d.dtype.kind == "u" and (min_val < 0 or max_val < 0):
+                raise RuntimeError(f"hardtanh: cannot do hardtanh on an unsigned type with negative limits "
+                                   f"(dtype {d.dtype}, limits [{min_val}, {max_val}])")
+            return Tensor._make(np.clip(d, min_val, max_val).astype(d.dtype))
+        return _nn.Hardtanh(min_val, max_val)(input)
+    except _ARG_ERRORS as e:
+        _bad_argument(hardtanh, e, (input, min_val, max_val, inplace), {})
+        raise
+
+
+hardtanh._checks_arguments = True
 
 
 def relu6(input, inplace=False):  # noqa: A002
@@ -211,16 +318,30 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
             default (0 for 0-, 1- and 3-d input, else 1) and warns.
         dtype: cast the input to this dtype first.
     """
-    if dtype is None:
-        _float_kernel(input, "softmax_lastdim_kernel_impl")
-    return _nn.softmax(input, _softmax_dim(input, dim, "softmax", _stacklevel), dtype)
+    try:
+        if dtype is None:
+            _float_kernel(input, "softmax_lastdim_kernel_impl")
+        return _nn.softmax(input, _softmax_dim(input, dim, "softmax", _stacklevel), dtype)
+    except _ARG_ERRORS as e:
+        _bad_argument(softmax, e, (input, dim, _stacklevel, dtype), {})
+        raise
+
+
+softmax._checks_arguments = True
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     """``x - logsumexp(x, dim)``: stable log-probabilities."""
-    if dtype is None:
-        _float_kernel(input, "log_softmax_lastdim_kernel_impl")
-    return _nn.log_softmax(input, _softmax_dim(input, dim, "log_softmax", _stacklevel), dtype)
+    try:
+        if dtype is None:
+            _float_kernel(input, "log_softmax_lastdim_kernel_impl")
+        return _nn.log_softmax(input, _softmax_dim(input, dim, "log_softmax", _stacklevel), dtype)
+    except _ARG_ERRORS as e:
+        _bad_argument(log_softmax, e, (input, dim, _stacklevel, dtype), {})
+        raise
+
+
+log_softmax._checks_arguments = True
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
@@ -437,20 +558,27 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     The mask comes from nerve's default generator (``nerve.manual_seed`` makes it
     reproducible). Identity when ``training`` is False or ``p == 0``.
     """
-    if not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0:
-        return input
-    d = input._data
-    if p == 1:
-        scale = np.zeros((), dtype=d.dtype)
-    else:
-        keep = B.get_rng().random(d.shape, dtype=np.float32) >= p
-        scale = keep.astype(d.dtype)
-        scale *= 1.0 / (1.0 - p)
-        if not isinstance(d, np.ndarray):
-            scale = B.to_device_array(scale, input.device)
-    return _apply_inplace(input, inplace, "dropout_", lambda t: _ew.Mul()(t, const(scale)))
+    try:
+        if not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        if not training or p == 0:
+            return input
+        d = input._data
+        if p == 1:
+            scale = np.zeros((), dtype=d.dtype)
+        else:
+            keep = B.get_rng().random(d.shape, dtype=np.float32) >= p
+            scale = keep.astype(d.dtype)
+            scale *= 1.0 / (1.0 - p)
+            if not isinstance(d, np.ndarray):
+                scale = B.to_device_array(scale, input.device)
+        return _apply_inplace(input, inplace, "dropout_", lambda t: _ew.Mul()(t, const(scale)))
+    except _ARG_ERRORS as e:
+        _bad_argument(dropout, e, (input, p, training, inplace), {})
+        raise
+
+
+dropout._checks_arguments = True
 
 
 def pad(input, pad, mode="constant", value=None):  # noqa: A002
@@ -498,6 +626,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         >>> F.interpolate(nerve.randn(1, 3, 8, 8), scale_factor=2, mode="bilinear").shape
         (1, 3, 16, 16)
     """
+    if mode not in _INTERP_MODES:
+        raise NotImplementedError(f"interpolate: unknown mode; it must be one of "
+                                  f"{', '.join(repr(m) for m in _INTERP_MODES)} (got {mode})")
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "
@@ -712,7 +843,11 @@ def _finite_loss(fn):
 
     @functools.wraps(fn)
     def checked(input, target, *args, **kwargs):  # noqa: A002
-        out = fn(input, target, *args, **kwargs)
+        try:
+            out = fn(input, target, *args, **kwargs)
+        except _ARG_ERRORS as e:
+            _bad_argument(fn, e, (input, target) + args, kwargs)
+            raise
         d = out._data
         if d.ndim == 0 and not math.isfinite(d.item()):
             why = _nonfinite_inputs(input, target)
@@ -722,6 +857,7 @@ def _finite_loss(fn):
                     "that is too high or from bad data; in fit(), nerve.keras.callbacks.TerminateOnNaN stops "
                     "training instead.")
         return out
+    checked._checks_arguments = True
     return checked
 
 
@@ -1029,7 +1165,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             f"{tuple(tshape)}); convert it with target.long(), or pass class probabilities with the "
             f"input's shape {tuple(shape)}")
 
-    logp = _nn.LogSoftmax(cdim)(input)
+    try:
+        logp = _nn.LogSoftmax(cdim)(input)
+    except TypeError:
+        _int_logits(op, input)
+        raise
     logp2, t, out_shape = _flat_classes(op, logp, target)
     w = None if weight is None else _class_weight(op, weight, c)
     nll = _nll(op, logp2, t, w, ignore_index, reduction)
@@ -1060,6 +1200,16 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / c)
 
 
+def _int_logits(op, input):  # noqa: A002
+    """Integer logits: PyTorch's NotImplementedError (called once log-softmax has failed)."""
+    d = input._data.dtype
+    if d.kind not in "fc":
+        raise NotImplementedError(
+            f"{op}: needs floating-point logits, got a tensor of dtype {d} and shape {tuple(input._data.shape)}; "
+            f"convert it with .float() (PyTorch: \"log_softmax_lastdim_kernel_impl\" not implemented for "
+            f"'{_TORCH_TYPE.get(d.name, d.name)}')") from None
+
+
 def _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_smoothing, cdim):
     """Cross-entropy against class probabilities (``target`` has the input's shape)."""
     op = "cross_entropy"
@@ -1072,7 +1222,11 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_s
     dt = input._data.dtype
     if target._data.dtype != dt:
         target = target.to(dt)
-    logp = _nn.LogSoftmax(cdim)(input)
+    try:
+        logp = _nn.LogSoftmax(cdim)(input)
+    except TypeError:
+        _int_logits(op, input)
+        raise
     if label_smoothing > 0:
         target = target * (1.0 - label_smoothing) + label_smoothing / c
     prod = logp * target
@@ -1438,3 +1592,11 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     if one_d:
         loss = _shape.reshape(loss, ())
     return _reduce(loss, reduction)
+
+
+# The functions without a ``try`` of their own (see ``_bad_argument``): wrapped once, at import.
+for _name in __all__:
+    _fn = globals()[_name]
+    if getattr(_fn, "__module__", None) == __name__ and not getattr(_fn, "_checks_arguments", False):
+        globals()[_name] = _checks_arguments(_fn)
+del _name, _fn

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 
 from .. import _backend as B
@@ -28,8 +29,30 @@ __all__ = [
 ]
 
 
-def _data(tensor):
-    return tensor._data if isinstance(tensor, Tensor) else tensor
+def _data(tensor, op="init"):
+    if isinstance(tensor, Tensor):
+        return tensor._data
+    if isinstance(tensor, np.ndarray) or type(tensor).__module__.startswith("cupy"):   # a raw array
+        return tensor
+    raise TypeError(f"{op}(): argument 'tensor' (position 1) must be Tensor, not {type(tensor).__name__}")
+
+
+def _number(op, name, pos, value):
+    """``value`` as a Python number, or PyTorch's TypeError naming the argument."""
+    if isinstance(value, Tensor) and value._data.size == 1:
+        value = value._data.item()
+    if isinstance(value, (numbers.Real, np.generic)) and not isinstance(value, complex):
+        return value
+    raise TypeError(f"{op}(): argument '{name}' (position {pos}) must be Number, not {type(value).__name__}")
+
+
+def _floats(op, tensor, kernel):
+    """The tensor's array, which must be floating point for a random fill (PyTorch's NotImplementedError)."""
+    d = _data(tensor, op)
+    if d.dtype.kind not in "fc":
+        raise NotImplementedError(
+            f"{op}: \"{kernel}\" not implemented for dtype {d.dtype}: it needs a floating point tensor")
+    return d
 
 
 def _fill(tensor, values):
@@ -75,7 +98,7 @@ def calculate_gain(nonlinearity, param=None):
 
 
 def _calculate_fan_in_and_fan_out(tensor):
-    shape = _data(tensor).shape
+    shape = _data(tensor, "_calculate_fan_in_and_fan_out").shape
     if len(shape) < 2:
         raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
     receptive = 1
@@ -93,14 +116,28 @@ def _calculate_correct_fan(tensor, mode):
     return fan_in if mode == "fan_in" else fan_out
 
 
+def _rng(op, generator):
+    if generator is not None and not isinstance(generator, B.Generator):
+        raise TypeError(f"{op}(): argument 'generator' must be nerve.Generator, not {type(generator).__name__}")
+    return B.get_rng(generator)
+
+
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with values drawn from U(a, b)."""
-    return _fill(tensor, B.get_rng(generator).uniform(a, b, _data(tensor).shape))
+    a, b = _number("uniform_", "a", 2, a), _number("uniform_", "b", 3, b)
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} > to={b:g}")
+    d = _floats("uniform_", tensor, "check_uniform_bounds")
+    return _fill(tensor, _rng("uniform_", generator).uniform(a, b, d.shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with values drawn from N(mean, std**2)."""
-    return _fill(tensor, B.get_rng(generator).normal(mean, std, _data(tensor).shape))
+    mean, std = _number("normal_", "mean", 2, mean), _number("normal_", "std", 3, std)
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+    d = _floats("normal_", tensor, "normal_kernel_cpu")
+    return _fill(tensor, _rng("normal_", generator).normal(mean, std, d.shape))
 
 
 # Acklam's rational approximation of the inverse normal CDF (relative error < 1.2e-9).
@@ -145,33 +182,46 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
     ``a`` and ``b`` are absolute bounds, not multiples of ``std``.
     """
+    mean, std = _number("trunc_normal_", "mean", 2, mean), _number("trunc_normal_", "std", 3, std)
+    a, b = _number("trunc_normal_", "a", 4, a), _number("trunc_normal_", "b", 5, b)
+    if a > b:
+        raise RuntimeError(f"trunc_normal_ expects a <= b (the interval [a, b] the values are truncated to), "
+                           f"but found a={a:g} > b={b:g}")
+    if not std > 0:
+        raise RuntimeError(f"trunc_normal_ expects std > 0.0, but found std {std:g}")
+    d = _floats("trunc_normal_", tensor, "normal_kernel_cpu")
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)
     lo, hi = _norm_cdf((a - mean) / std), _norm_cdf((b - mean) / std)
-    u = B.get_rng(generator).uniform(lo, hi, _data(tensor).shape)
+    u = _rng("trunc_normal_", generator).uniform(lo, hi, d.shape)
     return _fill(tensor, np.clip(_ndtri(u) * std + mean, a, b))
 
 
 def constant_(tensor, val):
     """Fill with the value ``val``."""
-    _data(tensor)[...] = val
+    d = _data(tensor, "constant_")
+    if not isinstance(val, (numbers.Number, np.generic)) and not (isinstance(val, Tensor) and val._data.size == 1):
+        raise TypeError(f"constant_(): argument 'val' (position 2) must be Number, not {type(val).__name__}")
+    d[...] = val._data if isinstance(val, Tensor) else val
     return tensor
 
 
 def ones_(tensor):
     """Fill with ones."""
+    _data(tensor, "ones_")
     return constant_(tensor, 1)
 
 
 def zeros_(tensor):
     """Fill with zeros."""
+    _data(tensor, "zeros_")
     return constant_(tensor, 0)
 
 
 def eye_(tensor):
     """Fill a 2-D tensor with the identity matrix (ones on the diagonal)."""
-    d = _data(tensor)
+    d = _data(tensor, "eye_")
     if d.ndim != 2:
         raise ValueError(f"Only tensors with 2 dimensions are supported, got shape {tuple(d.shape)}")
     d[...] = 0
@@ -182,7 +232,7 @@ def eye_(tensor):
 
 def dirac_(tensor, groups=1):
     """Fill a {3,4,5}-D conv weight with the Dirac delta (convolution keeps the input)."""
-    d = _data(tensor)
+    d = _data(tensor, "dirac_")
     if d.ndim not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
     if d.shape[0] % groups != 0:
@@ -199,6 +249,8 @@ def dirac_(tensor, groups=1):
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
     """Glorot uniform: U(-a, a) with ``a = gain * sqrt(6 / (fan_in + fan_out))``."""
+    gain = _number("xavier_uniform_", "gain", 2, gain)
+    _floats("xavier_uniform_", tensor, "check_uniform_bounds")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
@@ -207,6 +259,8 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
     """Glorot normal: N(0, std**2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
+    gain = _number("xavier_normal_", "gain", 2, gain)
+    _floats("xavier_normal_", tensor, "normal_kernel_cpu")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
@@ -227,7 +281,7 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
         mode: ``'fan_in'`` (preserves the forward variance) or ``'fan_out'`` (the backward one).
         nonlinearity: ``'relu'`` or ``'leaky_relu'`` (recommended), see ``calculate_gain``.
     """
-    if 0 in _data(tensor).shape:
+    if 0 in _floats("kaiming_uniform_", tensor, "check_uniform_bounds").shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
@@ -236,7 +290,7 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He normal: N(0, std**2) with ``std = gain / sqrt(fan)``; arguments as ``kaiming_uniform_``."""
-    if 0 in _data(tensor).shape:
+    if 0 in _floats("kaiming_normal_", tensor, "normal_kernel_cpu").shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
@@ -248,14 +302,15 @@ def orthogonal_(tensor, gain=1, generator=None):
     Dimensions after the first are flattened; the rows (or columns, whichever are
     fewer) of the resulting 2-D matrix are orthonormal.
     """
-    d = _data(tensor)
+    gain = _number("orthogonal_", "gain", 2, gain)
+    d = _floats("orthogonal_", tensor, "normal_kernel_cpu")
     if d.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if d.size == 0:
         return tensor
     rows = d.shape[0]
     cols = d.size // rows
-    flat = B.get_rng(generator).normal(0.0, 1.0, (rows, cols))
+    flat = _rng("orthogonal_", generator).normal(0.0, 1.0, (rows, cols))
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)

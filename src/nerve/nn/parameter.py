@@ -35,7 +35,7 @@ class Parameter(Tensor):
         else:
             arr = _to_array(data)
         self._data = arr
-        self.grad = None
+        self._grad = None
         self._ctx = None
         self._meta = None            # set, so the engine's per-leaf hook lookup is a plain read
         self.requires_grad = False

@@ -13,6 +13,7 @@ Op call per term. The tensor-op form below it stays the definition
 from __future__ import annotations
 
 import math
+import numbers
 
 from .._backend import loud, np, quiet
 from ..autograd.function import Op
@@ -644,6 +645,9 @@ def clamp(x, min=None, max=None):  # noqa: A002 - PyTorch names
     from ..tensor import Tensor
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")
+    for arg, v in (("min", min), ("max", max)):
+        if v is not None and not isinstance(v, (Tensor, numbers.Number, np.ndarray)):
+            raise TypeError(f"clamp: {arg} must be a number or a Tensor, got {type(v).__name__} {v!r:.40}")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         from ._util import result_type
         dt = result_type(*[t for t in (x, min, max) if t is not None])
@@ -746,6 +750,17 @@ logical_not = _nograd(np.logical_not)
 logical_and = _nograd(np.logical_and)
 logical_or = _nograd(np.logical_or)
 logical_xor = _nograd(np.logical_xor)
-equal = eq
+
+
+def equal(input, other):  # noqa: A002
+    """``True`` when both tensors have the same shape and the same elements (``torch.equal``:
+    one Python bool, not an elementwise comparison; NaN is not equal to itself)."""
+    from ..tensor import Tensor
+    for pos, (arg, v) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"equal(): argument '{arg}' (position {pos}) must be Tensor, not {type(v).__name__}")
+    return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
+
+
 greater = gt
 less = lt

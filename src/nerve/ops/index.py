@@ -77,6 +77,17 @@ def _norm_seq(v):
     return v
 
 
+def _index_items(index):
+    """The user's index as a list of normalised items (int, slice, None, Ellipsis, array)."""
+    if isinstance(index, list) and len(index) < 32 and any(
+            isinstance(e, (slice, type(None), type(Ellipsis), list, tuple, range)) or hasattr(e, "_data")
+            or hasattr(e, "shape") for e in index):
+        index = tuple(index)        # PyTorch (and old NumPy): such a short list is a tuple of indices
+    if not isinstance(index, tuple):
+        index = (index,)
+    return [_norm_item(i) for i in index]
+
+
 def _norm_index(index, ndim=None):
     """PyTorch's indexing as one or two NumPy indices.
 
@@ -87,13 +98,7 @@ def _norm_index(index, ndim=None):
     integers and arrays are mixed, the integers (with slices, None and ...) are applied
     first as a view, then the arrays.
     """
-    if isinstance(index, list) and len(index) < 32 and any(
-            isinstance(e, (slice, type(None), type(Ellipsis), list, tuple, range)) or hasattr(e, "_data")
-            or hasattr(e, "shape") for e in index):
-        index = tuple(index)        # PyTorch (and old NumPy): such a short list is a tuple of indices
-    if not isinstance(index, tuple):
-        index = (index,)
-    items = [_norm_item(i) for i in index]
+    items = _index_items(index)
     n_adv = has_int = 0
     for i in items:
         if isinstance(i, np.ndarray):
@@ -133,14 +138,108 @@ class ShapeMismatchError(RuntimeError, ValueError):
     """A value that does not broadcast to the indexed region (PyTorch: RuntimeError)."""
 
 
-def _shape_mismatch(vshape, shape, index, err):
+def _fmt_index(index):
+    """``index`` as the user wrote it inside ``x[...]`` (tensors and arrays shown short)."""
+    def one(i):
+        if i is None:
+            return "None"
+        if i is Ellipsis:
+            return "..."
+        if isinstance(i, slice):
+            parts = [i.start, i.stop] + ([i.step] if i.step is not None else [])
+            return ":".join("" if v is None else str(int(v)) for v in parts)
+        if hasattr(i, "shape"):
+            a = np.asarray(i._data if hasattr(i, "_data") else i)
+            return f"tensor({a.tolist()})" if a.size <= 8 else f"<{a.dtype} tensor of shape {tuple(a.shape)}>"
+        return repr(i)
+    return ", ".join(one(i) for i in (index if isinstance(index, tuple) else (index,)))
+
+
+def _shape_mismatch(value, target, idx):
+    """The error for ``target[idx] = value`` that NumPy refused with a ValueError."""
+    try:
+        v = np.asarray(value) if not hasattr(value, "dtype") else value
+    except ValueError:
+        return ValueError(f"can't assign a ragged nested {type(value).__name__} ({value!r:.40}): the value must be "
+                          "a number, a tensor, or a rectangular nested list")
+    if v.dtype.kind in "USOV":
+        return _assign_type_error(value, target.dtype)
+    try:
+        rshape = list(np.shape(target[idx]))
+    except (IndexError, ValueError, TypeError):
+        rshape = "?"
     return ShapeMismatchError(
-        f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to the indexing result "
-        f"of {index!r} on a tensor of shape {tuple(shape)} ({err})")
+        f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast to indexing result "
+        f"of shape {rshape}")
+
+
+def _assign_type_error(value, dtype):
+    kind = type(value).__name__
+    if isinstance(value, (list, tuple)):
+        inner = value
+        while isinstance(inner, (list, tuple)) and inner:
+            inner = inner[0]
+        kind += f" of {type(inner).__name__}" if not isinstance(inner, (list, tuple)) else ""
+    return TypeError(f"can't assign a {kind} to a {np.dtype(dtype).name} tensor ({value!r:.40})")
+
+
+def _explain_index(shape, items):
+    """PyTorch's message for an index that fails on a tensor of ``shape`` (dims counted in the
+    tensor's own numbering: None adds none, ``...`` stands for the dims not indexed), or None."""
+    n = len(shape)
+    if builtins.sum(i is Ellipsis for i in items) > 1:
+        return "an index can only have a single ellipsis ('...')"
+    used = builtins.sum(0 if i is None or i is Ellipsis else
+                        i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else 1 for i in items)
+    if used > n:
+        real = [i for i in items if i is not Ellipsis]
+        if n == 0 and len(real) == 1 and isinstance(real[0], int):
+            return ("invalid index of a 0-dim tensor. Use `tensor.item()` to convert a 0-dim tensor to a "
+                    "number")
+        return f"too many indices for tensor of dimension {n} (got {used} indices for shape {tuple(shape)})"
+    d, arrays = 0, []
+    for i in items:
+        if i is None:
+            continue
+        if i is Ellipsis:
+            d += n - used
+            continue
+        if isinstance(i, np.ndarray) and i.dtype == np.bool_:
+            for j in range(i.ndim):
+                if i.shape[j] != shape[d + j]:
+                    return (f"The shape of the mask {list(i.shape)} at index {j} does not match the shape of the "
+                            f"indexed tensor {list(shape)} at index {d + j}")
+            if i.ndim:
+                arrays.append((int(np.count_nonzero(i)),))
+            d += i.ndim
+            continue
+        if isinstance(i, (int, np.ndarray)):
+            size = shape[d]
+            bad = i if isinstance(i, int) else i[(i < -size) | (i >= size)]
+            if isinstance(i, np.ndarray):
+                arrays.append(i.shape)
+                bad = int(bad.flat[0]) if bad.size else None
+            if bad is not None and not -size <= bad < size:
+                return f"index {bad} is out of bounds for dimension {d} with size {size}"
+        d += 1
+    try:
+        np.broadcast_shapes(*arrays)
+    except ValueError:
+        return ("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                + ", ".join(str(list(a)) for a in arrays))
+    return None
 
 
 def _index_error(shape, index, err):
-    return IndexError(f"index {index!r} is invalid for a tensor of shape {tuple(shape)}: {err}")
+    """An ``IndexError`` in the user's terms for ``x[index]`` that NumPy refused (``index``: the
+    user's index, or a normalised one in the tensor's numbering)."""
+    try:
+        msg = _explain_index(tuple(shape), _index_items(index))
+    except Exception:  # noqa: BLE001 - the explanation must never hide the error itself
+        msg = None
+    if msg is None:
+        msg = f"index [{_fmt_index(index)}] is invalid for a tensor of shape {tuple(shape)}: {err}"
+    return IndexError(msg)
 
 
 def _empty_safe(a, index):
@@ -230,7 +329,10 @@ def getitem(x, index):
     elif (basic or second is not None) and x._ctx is not None:
         register_view(x, y)
     if second is not None:
-        y = GetItem(second, False)(y)
+        try:
+            y = GetItem(second, False)(y)
+        except IndexError as e:          # name the dim in the tensor's numbering, not the view's
+            raise _index_error(x._data.shape, index, e) from None
     return y
 
 
@@ -239,8 +341,9 @@ class IndexPut(Op):
     ``x[index] = value``). The last write wins for repeated indices, as in PyTorch."""
     saved = ()
 
-    def __init__(self, first, second):
+    def __init__(self, first, second, index=None):
         self.first, self.second = first, second
+        self.index = first if index is None else index     # the user's index, for messages
 
     def _target(self, out):
         return out if self.second is None else out[self.first]
@@ -253,13 +356,13 @@ class IndexPut(Op):
         except IndexError as e:
             safe = _empty_safe(self._target(out), idx)
             if safe is None:
-                raise _index_error(x.shape, idx, e) from None
+                raise _index_error(x.shape, self.index, e) from None
             if self.second is None:          # nothing is written
                 self.first = safe
             else:
                 self.second = safe
-        except ValueError as e:
-            raise _shape_mismatch(np.shape(v), x.shape, idx, e) from None
+        except ValueError:
+            raise _shape_mismatch(v, self._target(out), idx) from None
         return out
 
     def backward(self, g):
@@ -316,6 +419,8 @@ def _check_value_alias(d, first, second, basic, v, index):
 def index_put_(x, index, value):
     """``x[index] = value``: written in place; recorded in the graph when grad is on."""
     from ..tensor import Tensor
+    if value is None or isinstance(value, (str, bytes)):
+        raise _assign_type_error(value, x._data.dtype)
     first, second, basic = _norm_index(index, x._data.ndim)
     d = x._data
     if basic and not isinstance(d, np.generic) and 0 in d.strides and internal_overlap(d[first]):
@@ -339,7 +444,10 @@ def index_put_(x, index, value):
     if not (_enabled[0] and (x.requires_grad or (isinstance(value, Tensor) and value.requires_grad))):
         v = value._data if isinstance(value, Tensor) else value
         if not isinstance(x._data, np.generic) and not x._data.flags.writeable:
-            sel = x._data[first] if second is None else x._data[first][second]
+            try:
+                sel = x._data[first] if second is None else x._data[first][second]
+            except IndexError as e:
+                raise _index_error(x._data.shape, index, e) from None
             if np.size(sel) == 0:
                 return x                     # nothing is written (PyTorch allows it)
         d = x._writable("index_put_")
@@ -349,14 +457,18 @@ def index_put_(x, index, value):
             if _empty_safe(d if second is None else d[first], first if second is None else second) is None:
                 raise _index_error(d.shape, index, e) from None
             return x                         # an empty selection: nothing is written
-        except TypeError as e:
-            raise _index_error(d.shape, index, e) from None
-        except ValueError as e:
-            raise _shape_mismatch(np.shape(v), d.shape, index, e) from None
+        except TypeError:
+            raise _assign_type_error(value, d.dtype) from None
+        except ValueError:
+            raise _shape_mismatch(v, d if second is None else d[first], first if second is None else second) \
+                from None
         x._written()
         return x
     from ._util import lift
-    v = lift(value, x)
+    try:
+        v = lift(value, x)
+    except TypeError:                # (a ragged list keeps tensor()'s ValueError, which says where)
+        raise _assign_type_error(value, x._data.dtype) from None
     if v._data.dtype != x._data.dtype:
         v = v.to(x._data.dtype)
 
@@ -378,7 +490,7 @@ def index_put_(x, index, value):
         else:
             sliced = d[first]
         overlapping = internal_overlap(sliced)
-    return x._inplace("index_put_", lambda old, val: IndexPut(first, second)(old, val), v,
+    return x._inplace("index_put_", lambda old, val: IndexPut(first, second, index)(old, val), v,
                       written=Written(mask, overlapping))
 
 
@@ -400,38 +512,75 @@ def _along_axis_index(index, axis, ndim):
     return tuple(idx)
 
 
+def _int_dim(dim, ndim, op):
+    if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
+        raise TypeError(f"{op}(): argument 'dim' must be int, not {type(dim).__name__}")
+    return norm_dim(dim, ndim, op)[0]
+
+
+def _first_out_of_range(ind, size):
+    """The first entry of ``ind`` outside ``[0, size)`` (gather/index_select do not wrap
+    negative indices, as in PyTorch), or None. One pass over the index."""
+    if ind.size and (ind.min() < 0 or ind.max() >= size):
+        return int(ind[(ind < 0) | (ind >= size)].flat[0])
+    return None
+
+
 def gather(x, dim, index):
     """``out[i][j] = x[i][index[i][j]]`` along ``dim`` (PyTorch's ``gather``)."""
     from ..tensor import Tensor
     ind = index._data if isinstance(index, Tensor) else np.asarray(index)
     if ind.dtype.kind not in "iu":
-        raise RuntimeError(f"gather(): index must be an integer tensor, got {ind.dtype}")
+        raise RuntimeError(f"gather(): index must be an integer tensor (Expected dtype int32/int64 for index), "
+                           f"got {ind.dtype}")
     n = x._data.ndim
+    ax = _int_dim(dim, n, "gather")
+    shape = x._data.shape
+    if n <= 1 and ind.ndim == 0:          # PyTorch reads a 0-d index of a 0-d/1-d input as one entry
+        size = shape[0] if n else 1
+        if not 0 <= int(ind) < size:
+            raise RuntimeError(f"gather(): index {int(ind)} is out of bounds for dimension 0 with size {size} "
+                               f"(input shape {tuple(shape)}, index shape ())")
+        from .shape import reshape
+        return reshape(GetItem((ind.reshape(1),), False)(reshape(x, (-1,))), ())
     if ind.ndim != n:
-        raise RuntimeError(f"gather(): index has {ind.ndim} dims but input has {n} (shape {x._data.shape})")
-    ax = dim % n
-    size = x._data.shape[ax]
-    if ind.size and (ind.min() < -size or ind.max() >= size):
-        bad = ind[(ind < -size) | (ind >= size)].flat[0]
-        raise IndexError(
-            f"gather(): index {int(bad)} is out of range for dim {dim} of size {size} "
-            f"(input shape {tuple(x._data.shape)}, index shape {tuple(ind.shape)})")
+        raise RuntimeError(f"gather(): Index tensor must have the same number of dimensions as input tensor "
+                           f"(index shape {tuple(ind.shape)}, input shape {tuple(shape)})")
+    for k in range(n):
+        if k != ax and ind.shape[k] > shape[k]:
+            raise RuntimeError(
+                f"gather(): Size does not match at dimension {k} expected index {list(ind.shape)} to be no larger "
+                f"than self {list(shape)} apart from dimension {ax}")
+    bad = _first_out_of_range(ind, shape[ax])
+    if bad is not None:
+        raise RuntimeError(
+            f"gather(): index {bad} is out of bounds for dimension {ax} with size {shape[ax]} "
+            f"(input shape {tuple(shape)}, index shape {tuple(ind.shape)})")
     return GetItem(_along_axis_index(ind, ax, n), False)(x)
 
 
 def index_select(x, dim, index):
+    """The slices ``index`` (a 1-D integer tensor) of ``x`` along ``dim``, in that order."""
     from ..tensor import Tensor
     ind = index._data if isinstance(index, Tensor) else np.asarray(index)
+    if ind.dtype.name not in ("int32", "int64") and not (ind.dtype.kind in "iu" and not isinstance(index, Tensor)):
+        raise RuntimeError(f"index_select(): Expected dtype int32 or int64 for index, got {ind.dtype}")
+    if ind.ndim > 1:
+        raise IndexError(f"index_select(): Index is supposed to be a vector, got an index of shape {tuple(ind.shape)}")
     if x._data.ndim == 0:              # PyTorch: a scalar takes dim 0 and one index, 0
-        norm_dim(dim, 0, "index_select")
+        _int_dim(dim, 0, "index_select")
         if np.size(ind) != 1:
             raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {np.size(ind)} value(s)")
-        if int(np.reshape(ind, ())) not in (0, -1):
+        if int(np.reshape(ind, ())) != 0:
             raise IndexError(f"index_select(): index {int(np.reshape(ind, ()))} is out of range for a 0-d tensor")
         from .elementwise import clone
         return clone(x)
-    ax = dim % x._data.ndim
-    return GetItem((slice(None),) * ax + (ind,), False)(x)
+    ax = _int_dim(dim, x._data.ndim, "index_select")
+    size = x._data.shape[ax]
+    bad = _first_out_of_range(ind, size)
+    if bad is not None:
+        raise IndexError(f"index_select(): index {bad} is out of range for dimension {ax} with size {size}")
+    return GetItem((slice(None),) * ax + (ind.reshape(-1),), False)(x)
 
 
 class MaskedFill(Op):
@@ -475,6 +624,8 @@ def masked_fill(x, mask, value):
             v = value if value._data.dtype == x._data.dtype else cast(value, x._data.dtype)
             return where(_make(m), v, x)
         value = value._data.item()
+    elif not isinstance(value, (numbers.Number, np.generic)):
+        raise TypeError(f"masked_fill: value must be a number or a Tensor, got {type(value).__name__} {value!r:.40}")
     return MaskedFill(m, value)(x)
 
 
@@ -482,7 +633,11 @@ def one_hot(tensor, num_classes=-1):
     t = tensor._data if hasattr(tensor, "_data") else np.asarray(tensor)
     if t.dtype.kind not in "iu":
         raise RuntimeError(f"one_hot: expected an integer tensor of class indices, got {t.dtype}")
-    n = int(t.max()) + 1 if num_classes < 0 else num_classes
+    if not isinstance(num_classes, numbers.Integral) or isinstance(num_classes, bool):
+        raise TypeError(f"one_hot(): argument 'num_classes' must be int, not {type(num_classes).__name__}")
+    if num_classes < 0 and t.size == 0:
+        raise RuntimeError("Can not infer total number of classes from empty tensor. Pass num_classes=...")
+    n = int(t.max()) + 1 if num_classes < 0 else int(num_classes)
     if t.size and (t.min() < 0 or t.max() >= n):
         raise RuntimeError(f"one_hot: class values must be in [0, {n}), got min {t.min()} max {t.max()}")
     out = np.zeros(t.shape + (n,), dtype=np.int64)

@@ -560,7 +560,7 @@ def atleast_3d(*tensors):
 
 
 def _stack_args(tensors, name):
-    ts = [lift(t) for t in tensors]
+    ts = _shape._tensor_list(tensors, name)
     if not ts:
         raise RuntimeError(f"{name} expects a non-empty TensorList")
     return ts

@@ -145,7 +145,18 @@ class Linear(Op):
 
 
 def linear(input, weight, bias=None):  # noqa: A002 - PyTorch name
-    """``input @ weight.T + bias``. Shapes: input (*, in), weight (out, in), bias (out,)."""
+    """``input @ weight.T + bias``. Shapes: input (*, in), weight (out, in), bias (out,).
+    A 1-D weight (in,) gives ``input @ weight`` (shape (*,)), as in PyTorch."""
+    nd = getattr(getattr(weight, "_data", None), "ndim", 2)     # (a non-tensor is refused by the op)
+    if nd != 2:
+        if nd == 1 and bias is None:
+            return matmul(input, weight)
+        ni = getattr(getattr(input, "_data", None), "ndim", 1)
+        if nd == 0 or ni == 0:
+            raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {ni}D and {nd}D")
+        raise RuntimeError(
+            f"linear: weight must be a matrix (out_features, in_features){' to take a bias' if nd == 1 else ''}, "
+            f"got a {nd}-D weight of shape {tuple(weight._data.shape)}")
     if bias is None:
         return Linear()(input, weight)
     return Linear()(input, weight, bias)

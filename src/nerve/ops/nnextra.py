@@ -170,7 +170,9 @@ class Softplus(Op):
     def forward(self, x):
         bx = x * self.beta if self.beta != 1 else x
         out = _softplus_array(bx)
-        if self.beta != 1:
+        if self.beta == 0:          # log(2) / 0, as PyTorch: inf everywhere
+            out = np.full(np.shape(x), np.inf, dtype=x.dtype)
+        elif self.beta != 1:
             out *= 1.0 / self.beta
         if self.threshold is not None:
             self.lin = bx > self.threshold

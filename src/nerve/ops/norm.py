@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numbers
 
-from .._backend import np
+from .._backend import loud, np, quiet
 from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
 from ._util import _make, const
@@ -155,6 +155,14 @@ class Normalize(Op):
         return self._pack(gx, gw, gb)
 
 
+def _not_tensor(op, x):
+    return TypeError(f"{op}(): argument 'input' (position 1) must be Tensor, not {type(x).__name__}")
+
+
+def _not_number(op, name, pos, v):
+    return TypeError(f"{op}(): argument '{name}' (position {pos}) must be float, not {type(v).__name__}")
+
+
 def _check_param(p, name, shape, op):
     if p is not None and tuple(p.shape) != tuple(shape):
         raise RuntimeError(
@@ -197,7 +205,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         >>> rm, rv = nerve.zeros(3), nerve.ones(3)
         >>> y = batch_norm(x, rm, rv, training=True)   # rm, rv updated in place
     """
-    shape = input._data.shape
+    try:
+        shape = input._data.shape
+    except AttributeError:
+        raise _not_tensor("batch_norm", input) from None
     if input._data.ndim < 2:
         raise ValueError(
             f"batch_norm: expected an input with at least 2 dims (N, C, ...), got shape {tuple(shape)}")
@@ -205,8 +216,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     for t, name in ((running_mean, "running_mean"), (running_var, "running_var"),
                     (weight, "weight"), (bias, "bias")):
         _check_param(t, name, (c,), "batch_norm")
-    if eps < 0 or (training and eps <= 0):
-        raise ValueError(f"batch_norm: eps must be positive{' during training' if training else ''}, got {eps}")
+    try:
+        if eps < 0 or (training and eps <= 0):
+            raise ValueError(f"batch_norm: eps must be positive{' during training' if training else ''}, got {eps}")
+    except TypeError:
+        raise _not_number("batch_norm", "eps", 8, eps) from None
     view = (1, c) + (1,) * (input._data.ndim - 2)
     axes = (0,) + tuple(range(2, input._data.ndim))
     if not training:
@@ -214,7 +228,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise RuntimeError("batch_norm: running_mean and running_var are needed when training=False")
         # eval: a per-channel affine map with constant statistics (a composite)
         dt = input._data.dtype
-        inv_std = 1.0 / np.sqrt(running_var._data.astype(dt, copy=False) + eps)
+        tok = quiet()           # a negative running_var gives NaN, as in PyTorch, without NumPy's warning
+        try:
+            inv_std = 1.0 / np.sqrt(running_var._data.astype(dt, copy=False) + eps)
+        finally:
+            loud(tok)
         mean = running_mean._data.astype(dt, copy=False)
         if weight is None:
             scale = const(inv_std.reshape(view))
@@ -230,15 +248,19 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if momentum is None:
         raise ValueError("batch_norm: momentum=None (cumulative average) is handled by the BatchNorm modules; "
                          "pass the averaging factor 1 / num_batches_tracked instead")
+    try:
+        keep = 1.0 - momentum
+    except TypeError:
+        raise _not_number("batch_norm", "momentum", 7, momentum) from None
     fn = Normalize(axes, axes, view, eps, weight is not None, bias is not None)
     out = fn(*_inputs(input, weight, bias))
     if running_mean is not None:
         rm = running_mean._data
-        rm *= 1.0 - momentum
+        rm *= keep
         rm += (momentum * fn.mean.reshape(c)).astype(rm.dtype, copy=False)
     if running_var is not None:
         rv = running_var._data
-        rv *= 1.0 - momentum
+        rv *= keep
         rv += (momentum * n / (n - 1) * fn.var.reshape(c)).astype(rv.dtype, copy=False)
     return out
 
@@ -260,7 +282,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
         normalized_shape = (int(normalized_shape),)
     normalized_shape = tuple(int(s) for s in normalized_shape)
     k = len(normalized_shape)
-    shape = input._data.shape
+    try:
+        shape = input._data.shape
+    except AttributeError:
+        raise _not_tensor("layer_norm", input) from None
     if k == 0 or k > len(shape) or tuple(shape[len(shape) - k:]) != normalized_shape:
         raise RuntimeError(
             f"layer_norm: given normalized_shape={list(normalized_shape)}, expected input with shape "

@@ -270,32 +270,43 @@ def min(x, dim=None, keepdim=False):  # noqa: A001
     return _max_min(x, dim, keepdim, np.amin, np.argmin, "min")
 
 
+def _arg_max_min(x, dim, keepdim, fn, name):
+    if x._data.dtype.kind == "b":
+        raise RuntimeError(f'"{name}_cpu" not implemented for \'Bool\'')
+    if dim is None:
+        if x._data.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        out = np.asarray(fn(x._data), dtype=np.int64)
+        return _make(out.reshape((1,) * x._data.ndim) if keepdim else out)
+    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
+    ax = norm_dim(dim, x._data.ndim, name)[0]
+    if x._data.ndim == 0:
+        return _make(np.zeros((), np.int64))
+    if x._data.shape[ax] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {ax} to have non-zero size "
+                         f"(input shape {tuple(x._data.shape)}).")
+    return _make(fn(x._data, axis=ax, keepdims=keepdim).astype(np.int64))
+
+
 @numpy_aliases
 def argmax(x, dim=None, keepdim=False):
-    if x._data.dtype.kind == "b":
-        raise RuntimeError('"argmax_cpu" not implemented for \'Bool\'')
-    if dim is None:
-        return _make(np.asarray(np.argmax(x._data), dtype=np.int64))
-    return _make(np.argmax(x._data, axis=dim, keepdims=keepdim).astype(np.int64))
+    return _arg_max_min(x, dim, keepdim, np.argmax, "argmax")
 
 
 @numpy_aliases
 def argmin(x, dim=None, keepdim=False):
-    if x._data.dtype.kind == "b":
-        raise RuntimeError('"argmin_cpu" not implemented for \'Bool\'')
-    if dim is None:
-        return _make(np.asarray(np.argmin(x._data), dtype=np.int64))
-    return _make(np.argmin(x._data, axis=dim, keepdims=keepdim).astype(np.int64))
+    return _arg_max_min(x, dim, keepdim, np.argmin, "argmin")
 
 
 @numpy_aliases
 def all(x, dim=None, keepdim=False):  # noqa: A001
-    return _make(np.asarray(np.all(x._data, axis=dim, keepdims=keepdim)))
+    return _make(np.asarray(np.all(x._data, axis=_axes(x, dim, "all"), keepdims=keepdim)))
 
 
 @numpy_aliases
 def any(x, dim=None, keepdim=False):  # noqa: A001
-    return _make(np.asarray(np.any(x._data, axis=dim, keepdims=keepdim)))
+    return _make(np.asarray(np.any(x._data, axis=_axes(x, dim, "any"), keepdims=keepdim)))
 
 
 def _correction(unbiased, correction):

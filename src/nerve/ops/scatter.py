@@ -618,6 +618,8 @@ def masked_scatter(input, mask, source):  # noqa: A002
 def nonzero(input, *, as_tuple=False):  # noqa: A002
     """Indices of the nonzero entries: an ``(N, ndim)`` int64 tensor, or with ``as_tuple=True``
     one 1-D tensor per dim (what ``x[...]`` takes). NaN counts as nonzero."""
+    if not isinstance(as_tuple, (bool, np.bool_)):
+        raise TypeError(f"nonzero(): argument 'as_tuple' must be bool, not {type(as_tuple).__name__}")
     a = _raw(input)
     if as_tuple:
         if a.ndim == 0:

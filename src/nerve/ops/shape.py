@@ -3,6 +3,7 @@ and the composites built on them (view, squeeze, flatten, stack, split, ...)."""
 from __future__ import annotations
 
 import numbers
+import operator
 
 from .._backend import np
 from ..autograd.function import Op
@@ -240,10 +241,32 @@ class Flip(Op):
 
 
 # ------------------------------------------------------------------ public
+def _ints(values, op, arg):
+    """``values`` as a tuple of ints (integers and 0-d integer tensors), refusing floats and
+    other types with PyTorch's words instead of truncating them."""
+    try:
+        return tuple(map(operator.index, values))
+    except TypeError:
+        pass
+    if not hasattr(values, "__iter__"):
+        raise TypeError(f"{op}(): argument '{arg}' must be tuple of ints, not {type(values).__name__}") from None
+    for pos, v in enumerate(values):
+        try:
+            operator.index(v)
+        except TypeError:
+            raise TypeError(f"{op}(): argument '{arg}' must be tuple of ints, but found element of type "
+                            f"{type(v).__name__} at pos {pos} ({v!r:.20})") from None
+    raise TypeError(f"{op}(): argument '{arg}' must be tuple of ints, got {values!r:.60}")
+
+
 def reshape(x, shape):
     if isinstance(shape, numbers.Integral):
         shape = (shape,)
-    shape = tuple(map(int, shape))
+    shape = _ints(shape, "reshape", "shape")
+    if shape and min(shape) < -1:
+        bad = next(i for i, v in enumerate(shape) if v < -1)
+        raise RuntimeError(f"reshape: invalid shape dimension {shape[bad]} at index {bad} of shape {list(shape)} "
+                           f"(sizes are non-negative; -1 infers one size)")
     if isinstance(x._data, np.generic):    # a 0-d result is a NumPy scalar: give views an array to share
         x._data = np.array(x._data)
     op = Reshape(shape)
@@ -364,7 +387,9 @@ def squeeze(x, dim=None):
 
 def unsqueeze(x, dim):
     n = x._data.ndim + 1
-    d = int(dim)
+    if isinstance(dim, bool) or not hasattr(dim, "__index__"):
+        raise TypeError(f"unsqueeze(): argument 'dim' must be int, not {type(dim).__name__} ({dim!r:.20})")
+    d = operator.index(dim)
     if not -n <= d < n:
         raise IndexError(f"unsqueeze: dim {dim} out of range for a tensor with {x._data.ndim} dims")
     d %= n
@@ -404,10 +429,23 @@ def unflatten(x, dim, sizes):
     return reshape(x, shape[:d] + tuple(sizes) + shape[d + 1:])
 
 
+def _tensor_list(tensors, op):
+    """``tensors`` (a tuple or list of Tensors) as a list; anything else is refused as PyTorch does."""
+    from ..tensor import Tensor
+    if not isinstance(tensors, (tuple, list)):
+        raise TypeError(f"{op}(): argument 'tensors' must be a tuple or list of Tensors, not {type(tensors).__name__}"
+                        + (f" (to {op} the slices of one tensor along dim 0, pass list(t) or use t.unbind(0))"
+                           if isinstance(tensors, Tensor) else ""))
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}(): expected Tensor as element {i} in argument 0, but got {type(t).__name__} "
+                            f"({t!r:.30}); wrap it with nerve.tensor(...)")
+    return list(tensors)
+
+
 def cat(tensors, dim=0):
     """Concatenate tensors along an existing dimension."""
-    from ._util import lift
-    ts = [lift(t) for t in tensors]
+    ts = _tensor_list(tensors, "cat")
     if not ts:
         raise ValueError("cat: expected a non-empty sequence of tensors")
     dt = ts[0]._data.dtype
@@ -442,8 +480,7 @@ concatenate = concat = cat
 
 def stack(tensors, dim=0):
     """Join tensors of equal shape along a new dimension."""
-    from ._util import lift
-    ts = [lift(t) for t in tensors]
+    ts = _tensor_list(tensors, "stack")
     if not ts:
         raise ValueError("stack: expected a non-empty sequence of tensors")
     for i, t in enumerate(ts):
@@ -497,7 +534,10 @@ def flip(x, dims):
 
 def repeat(x, sizes):
     """Tile the tensor (PyTorch's ``repeat``) via broadcasting and reshape."""
-    sizes = tuple(sizes)
+    sizes = _ints((sizes,) if isinstance(sizes, numbers.Integral) else sizes, "repeat", "repeats")
+    if sizes and min(sizes) < 0:
+        raise RuntimeError(f"repeat: Trying to create tensor with negative dimension: repeats {list(sizes)} "
+                           "must be non-negative")
     nd = len(sizes) - x._data.ndim
     if nd < 0:
         raise RuntimeError("repeat: number of repeat dims can not be smaller than number of tensor dims")

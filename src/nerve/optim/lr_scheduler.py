@@ -18,11 +18,13 @@ Example:
 from __future__ import annotations
 
 import math
+import numbers
 import types
 import warnings
 import weakref
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from functools import partial, wraps
 
 from .optimizer import Optimizer
@@ -71,6 +73,29 @@ def _group_values(optimizer, key):
 def _check_optimizer(optimizer):
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+
+
+# Constructor checks: a value that would fail later, inside step(), is named here instead.
+def _number(sched, name, value):
+    """``value`` if it is a number (or converts to one, as a one-element tensor does), else a
+    TypeError naming the scheduler and the argument."""
+    if isinstance(value, numbers.Real) or (hasattr(type(value), "__float__") and not isinstance(value, (str, bytes))):
+        return value
+    raise TypeError(f"{sched}: {name} must be a number, got {type(value).__name__} {value!r:.60}")
+
+
+def _positive(sched, name, value, what="a positive integer"):
+    if isinstance(_number(sched, name, value), bool) or not value > 0:
+        raise ValueError(f"{sched}: {name} must be {what}, got {value!r:.60}")
+    return value
+
+
+def _state(sched, state_dict):
+    """``state_dict`` if it is a mapping (what ``state_dict()`` returns), else a TypeError."""
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(f"{type(sched).__name__}.load_state_dict: expected the dict that state_dict() returns, "
+                        f"got {type(state_dict).__name__}")
+    return state_dict
 
 
 class LRScheduler:
@@ -130,7 +155,7 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict):
         """Load a state returned by ``state_dict()``."""
-        self.__dict__.update(state_dict)
+        self.__dict__.update(_state(self, state_dict))
 
     def get_last_lr(self):
         """The learning rates the last ``step()`` set, one per param group."""
@@ -224,7 +249,14 @@ class _LambdaScheduler(LRScheduler):
     """Shared by LambdaLR and MultiplicativeLR: one function per param group."""
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
+        name = type(self).__name__
+        for i, fn in enumerate(lr_lambda if isinstance(lr_lambda, (list, tuple)) else [lr_lambda]):
+            if not callable(fn):
+                at = f"[{i}]" if isinstance(lr_lambda, (list, tuple)) else ""
+                raise TypeError(f"{name}: lr_lambda{at} must be a function of the epoch (or a list of them, one "
+                                f"per param group), got {type(fn).__name__} {fn!r:.60}")
         if not isinstance(lr_lambda, (list, tuple)):
             self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
         else:
@@ -242,7 +274,7 @@ class _LambdaScheduler(LRScheduler):
         return sd
 
     def load_state_dict(self, state_dict):
-        state_dict = dict(state_dict)
+        state_dict = dict(_state(self, state_dict))
         lr_lambdas = state_dict.pop("lr_lambdas")
         self.__dict__.update(state_dict)
         for idx, fn in enumerate(lr_lambdas):
@@ -303,8 +335,8 @@ class StepLR(LRScheduler):
     """
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        self.step_size = step_size
-        self.gamma = gamma
+        self.step_size = _positive("StepLR", "step_size", step_size)
+        self.gamma = _number("StepLR", "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -331,8 +363,14 @@ class MultiStepLR(LRScheduler):
     """
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+        if not isinstance(milestones, Iterable) or isinstance(milestones, (str, bytes)):
+            raise TypeError(f"MultiStepLR: milestones must be a list of epoch indices (ints), got "
+                            f"{type(milestones).__name__} {milestones!r:.60}")
+        milestones = list(milestones)
+        for i, m in enumerate(milestones):
+            _number("MultiStepLR", f"milestones[{i}]", m)
         self.milestones = Counter(milestones)
-        self.gamma = gamma
+        self.gamma = _number("MultiStepLR", "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def load_state_dict(self, state_dict):
@@ -360,6 +398,8 @@ class ConstantLR(LRScheduler):
     """
 
     def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+        _number("ConstantLR", "factor", factor)
+        _number("ConstantLR", "total_iters", total_iters)
         if factor > 1.0 or factor < 0:
             raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
         self.factor = factor
@@ -386,6 +426,8 @@ class LinearLR(LRScheduler):
     """
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
+        for name, v in (("start_factor", start_factor), ("end_factor", end_factor), ("total_iters", total_iters)):
+            _number("LinearLR", name, v)
         if start_factor > 1.0 or start_factor <= 0:
             raise ValueError("Starting multiplicative factor expected to be greater than 0 and less "
                              "or equal to 1.")
@@ -420,7 +462,7 @@ class ExponentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
-        self.gamma = gamma
+        self.gamma = _number("ExponentialLR", "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -431,6 +473,19 @@ class ExponentialLR(LRScheduler):
 
     def _get_closed_form_lr(self):
         return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
+
+
+def _check_schedulers(owner, schedulers):
+    """``schedulers`` must be a sequence of schedulers (checked before anything reads them)."""
+    name = owner.__class__.__name__
+    if not isinstance(schedulers, (list, tuple)):
+        raise TypeError(f"{name}: schedulers must be a list of learning-rate schedulers, got "
+                        f"{type(schedulers).__name__}")
+    for idx, s in enumerate(schedulers):
+        if not isinstance(s, LRScheduler):
+            raise TypeError(f"{name}: schedulers[{idx}] is not a learning-rate scheduler (got "
+                            f"{type(s).__name__} {s!r:.60}); pass a list such as [LinearLR(opt, ...), "
+                            "ExponentialLR(opt, ...)]")
 
 
 def _check_composed(owner, schedulers, optimizer):
@@ -458,6 +513,7 @@ class SequentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+        _check_schedulers(self, schedulers)
         if len(schedulers) < 1:
             raise ValueError(f"{self.__class__.__name__} expects at least one scheduler, but got no "
                              "scheduler.")
@@ -503,7 +559,7 @@ class SequentialLR(LRScheduler):
         return sd
 
     def load_state_dict(self, state_dict):
-        state_dict = dict(state_dict)
+        state_dict = dict(_state(self, state_dict))
         scheds = state_dict.pop("_schedulers")
         self.__dict__.update(state_dict)
         for s, sd in zip(self._schedulers, scheds):
@@ -518,8 +574,8 @@ class PolynomialLR(LRScheduler):
     """
 
     def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
-        self.total_iters = total_iters
-        self.power = power
+        self.total_iters = _number("PolynomialLR", "total_iters", total_iters)
+        self.power = _number("PolynomialLR", "power", power)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -554,8 +610,8 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
-        self.T_max = T_max
-        self.eta_min = eta_min
+        self.T_max = _positive("CosineAnnealingLR", "T_max", T_max, "a positive number of epochs (the half period)")
+        self.eta_min = _number("CosineAnnealingLR", "eta_min", eta_min)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -588,6 +644,7 @@ class ChainedScheduler(LRScheduler):
     """
 
     def __init__(self, schedulers, optimizer=None):
+        _check_schedulers(self, schedulers)
         if len(schedulers) < 1:
             raise ValueError(f"{self.__class__.__name__} expects at least one scheduler to be "
                              "chained, but got no scheduler.")
@@ -629,6 +686,9 @@ class ReduceLROnPlateau(LRScheduler):
 
     def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
                  threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
+        for name, v in (("factor", factor), ("patience", patience), ("threshold", threshold),
+                        ("cooldown", cooldown), ("eps", eps)):
+            _number("ReduceLROnPlateau", name, v)
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         self.factor = factor
@@ -657,7 +717,16 @@ class ReduceLROnPlateau(LRScheduler):
 
     def step(self, metrics, epoch=None):
         """Record this epoch's metric (a number or one-element Tensor) and maybe reduce the lr."""
-        current = float(metrics)
+        try:
+            current = float(metrics)
+        except (TypeError, ValueError):
+            shape = getattr(metrics, "shape", None)
+            if shape is not None and not isinstance(metrics, (str, bytes)):
+                raise ValueError(f"ReduceLROnPlateau.step: metrics must be one number (the validation loss, say), "
+                                 f"got a tensor of shape {tuple(shape)}; reduce it first, e.g. "
+                                 "metrics.mean()") from None
+            raise TypeError(f"ReduceLROnPlateau.step: metrics must be a number or a one-element tensor, got "
+                            f"{type(metrics).__name__} {metrics!r:.60}") from None
         if epoch is None:
             epoch = self.last_epoch + 1
         else:
@@ -716,7 +785,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.threshold_mode = threshold_mode
 
     def load_state_dict(self, state_dict):
-        self.__dict__.update(state_dict)
+        self.__dict__.update(_state(self, state_dict))
         self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)
 
 
@@ -747,14 +816,22 @@ class CyclicLR(LRScheduler):
             for lr, group in zip(base_lrs, optimizer.param_groups):
                 group["lr"] = lr
         self.max_lrs = _format_param("max_lr", optimizer, max_lr)
-        step_size_up = float(step_size_up)
+        step_size_up = float(_positive("CyclicLR", "step_size_up", step_size_up,
+                                       "a positive number of iterations"))
+        if step_size_down is not None:
+            _number("CyclicLR", "step_size_down", step_size_down)
+            if step_size_down < 0:
+                raise ValueError(f"CyclicLR: step_size_down must be a non-negative number of iterations, got "
+                                 f"{step_size_down!r}")
         step_size_down = float(step_size_down) if step_size_down is not None else step_size_up
         self.total_size = step_size_up + step_size_down
         self.step_ratio = step_size_up / self.total_size
         if mode not in ["triangular", "triangular2", "exp_range"] and scale_fn is None:
             raise ValueError("mode is invalid and scale_fn is None")
         self.mode = mode
-        self.gamma = gamma
+        self.gamma = _number("CyclicLR", "gamma", gamma)
+        if scale_fn is not None and not callable(scale_fn):
+            raise TypeError(f"CyclicLR: scale_fn must be a function, got {type(scale_fn).__name__}")
         self._scale_fn_custom = scale_fn
         self.scale_mode = scale_mode
         self._init_scale_fn()
@@ -827,7 +904,7 @@ class CyclicLR(LRScheduler):
         return sd
 
     def load_state_dict(self, state_dict):
-        state_dict = dict(state_dict)
+        state_dict = dict(_state(self, state_dict))
         fn = state_dict.pop("_scale_fn_custom")
         super().load_state_dict(state_dict)
         if fn is not None:

@@ -535,7 +535,7 @@ class Optimizer:
                 g = p.grad
                 if g is not None:
                     if set_to_none:
-                        p.grad = None
+                        p._grad = None
                     else:
                         g._ctx = None
                         g.requires_grad = False

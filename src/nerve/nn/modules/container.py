@@ -10,10 +10,14 @@ from .module import Module, _addindent
 __all__ = ["Sequential", "ModuleList", "ModuleDict"]
 
 
-def _abs_index(idx, size):
-    idx = operator.index(idx)
+def _abs_index(idx, size, owner):
+    try:
+        idx = operator.index(idx)
+    except TypeError:
+        raise TypeError(f"{type(owner).__name__} indices must be integers or slices, not "
+                        f"{type(idx).__name__}") from None
     if not -size <= idx < size:
-        raise IndexError(f"index {idx} is out of range for a container of {size} modules")
+        raise IndexError(f"index {idx} is out of range for a {type(owner).__name__} of {size} modules")
     return idx % size
 
 
@@ -52,10 +56,10 @@ class Sequential(Module):
     def __getitem__(self, idx):
         if isinstance(idx, slice):
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
-        return list(self._modules.values())[_abs_index(idx, len(self._modules))]
+        return list(self._modules.values())[_abs_index(idx, len(self._modules), self)]
 
     def __setitem__(self, idx, module):
-        key = list(self._modules)[_abs_index(idx, len(self._modules))]
+        key = list(self._modules)[_abs_index(idx, len(self._modules), self)]
         setattr(self, key, module)
 
     def __delitem__(self, idx):
@@ -63,7 +67,7 @@ class Sequential(Module):
         if isinstance(idx, slice):
             drop = set(keys[idx])
         else:
-            drop = {keys[_abs_index(idx, len(keys))]}
+            drop = {keys[_abs_index(idx, len(keys), self)]}
         kept = [m for k, m in self._modules.items() if k not in drop]
         self._set_modules((str(i), m) for i, m in enumerate(kept))
 
@@ -160,17 +164,17 @@ class ModuleList(Module):
     def __getitem__(self, idx):
         if isinstance(idx, slice):
             return type(self)(list(self._modules.values())[idx])
-        return self._modules[str(_abs_index(idx, len(self._modules)))]
+        return self._modules[str(_abs_index(idx, len(self._modules), self))]
 
     def __setitem__(self, idx, module):
-        setattr(self, str(_abs_index(idx, len(self._modules))), module)
+        setattr(self, str(_abs_index(idx, len(self._modules), self)), module)
 
     def __delitem__(self, idx):
         mods = list(self._modules.values())
         if isinstance(idx, slice):
             del mods[idx]
         else:
-            del mods[_abs_index(idx, len(mods))]
+            del mods[_abs_index(idx, len(mods), self)]
         self._set_modules((str(i), m) for i, m in enumerate(mods))
 
     def __len__(self):
@@ -258,15 +262,23 @@ class ModuleDict(Module):
             self.update(modules)
 
     def __getitem__(self, key):
-        return self._modules[key]
+        try:
+            return self._modules[key]
+        except KeyError:
+            raise self._missing(key) from None
 
     def __setitem__(self, key, module):
         self.add_module(key, module)
 
     def __delitem__(self, key):
         if key not in self._modules:
-            raise KeyError(key)
+            raise self._missing(key)
         delattr(self, key)
+
+    def _missing(self, key):
+        keys = ", ".join(repr(k) for k in list(self._modules)[:20])
+        return KeyError(f"ModuleDict has no key {key!r}; its keys are [{keys}]" if self._modules
+                        else f"ModuleDict has no key {key!r}; it is empty")
 
     def __len__(self):
         return len(self._modules)

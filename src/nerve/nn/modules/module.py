@@ -341,7 +341,9 @@ def _non_tensor_input(module, args, err):
     """A clear TypeError when a layer was handed a list/number/array instead of a Tensor
     (the ops then fail with "'list' object has no attribute '_data'"); other errors unchanged."""
     from ...tensor import Tensor
-    if "_data" in str(err):
+    msg = str(err)
+    # an op read ``x._data`` of a non-Tensor, or a functional named its input "must be Tensor"
+    if ("_data" in msg) if isinstance(err, AttributeError) else ("must be Tensor, not" in msg):
         for i, a in enumerate(args):
             if not isinstance(a, (Tensor, tuple, dict)) and not hasattr(a, "_data"):
                 return TypeError(
@@ -404,8 +406,11 @@ class Module:
             if self._has_hooks:
                 return self._call_with_hooks(args, kwargs)
             return self.forward(*args, **kwargs)
-        except AttributeError as e:
-            raise _non_tensor_input(self, args, e) from None
+        except (AttributeError, TypeError) as e:
+            err = _non_tensor_input(self, args, e)
+            if err is e:
+                raise
+            raise err from None
 
     def _call_with_hooks(self, args, kwargs):
         """``__call__`` with hooks, in PyTorch's order: global then own forward pre-hooks,
@@ -874,6 +879,8 @@ class Module:
         Example:
             >>> model.apply(lambda m: nn.init.zeros_(m.bias) if isinstance(m, nn.Linear) else None)
         """
+        if not callable(fn):
+            raise TypeError(f"apply(fn): fn must be callable (a function of one module), got {type(fn).__name__}")
         for m in self.children():
             m.apply(fn)
         fn(self)
@@ -895,6 +902,9 @@ class Module:
 
     def requires_grad_(self, requires_grad=True):
         """Turn gradient recording on or off for every parameter (e.g. to freeze layers)."""
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                            f"{type(requires_grad).__name__}")
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
@@ -910,7 +920,7 @@ class Module:
             if g is None:
                 continue
             if set_to_none:
-                p.grad = None
+                p._grad = None
                 continue
             g.detach_()
             if isinstance(g._data, B.np.generic):       # a 0-d result NumPy gave as a scalar

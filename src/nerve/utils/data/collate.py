@@ -44,6 +44,16 @@ def _stack(arrays, what):
                            f"{list(shapes[0])} at entry 0 and {list(shapes[j])} at entry {j}") from None
 
 
+def _mixed(batch):
+    """The error for a batch of numbers that holds something else."""
+    t0 = type(batch[0])
+    j = next((j for j, e in enumerate(batch) if not isinstance(e, (bool, int, float, np.generic))), None)
+    if j is None:
+        j = next((j for j, e in enumerate(batch) if type(e) is not t0), 0)
+    return TypeError(f"default_collate: batch element {j} is {type(batch[j]).__name__} {batch[j]!r:.60}, but element "
+                     f"0 is {t0.__name__}: every sample in a batch must have the same type")
+
+
 def default_collate(batch):
     """Collate a list of samples into a batch (see the module docstring for the rules).
 
@@ -52,7 +62,12 @@ def default_collate(batch):
         >>> xb.shape, yb.dtype
         ((2, 3), dtype('int64'))
     """
-    elem = batch[0]
+    try:
+        elem = batch[0]
+    except IndexError:
+        raise IndexError("default_collate: the batch is empty (a list of samples is needed)") from None
+    except (KeyError, TypeError):
+        raise TypeError(f"default_collate: batch must be a list of samples, got {type(batch).__name__}") from None
     if isinstance(elem, Tensor):
         if any(t.requires_grad for t in batch):
             from ...ops import stack  # noqa: PLC0415 - records the graph, as torch.stack does
@@ -66,16 +81,23 @@ def default_collate(batch):
         if _is_str_or_object(elem.dtype):
             raise TypeError(_ERR.format(elem.dtype))
         return Tensor._make(np.array(batch))
-    if isinstance(elem, bool):
-        return Tensor._make(np.array(batch, dtype=B.bool_))
-    if isinstance(elem, int):
-        return Tensor._make(np.array(batch, dtype=np.int64))
-    if isinstance(elem, float):
-        return Tensor._make(np.array(batch, dtype=B.get_default_dtype()))
+    if isinstance(elem, (bool, int, float)):
+        dt = B.bool_ if isinstance(elem, bool) else np.int64 if isinstance(elem, int) else B.get_default_dtype()
+        try:
+            return Tensor._make(np.array(batch, dtype=dt))
+        except (TypeError, ValueError):
+            raise _mixed(batch) from None
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):
-        out = {key: default_collate([d[key] for d in batch]) for key in elem}
+        try:
+            out = {key: default_collate([d[key] for d in batch]) for key in elem}
+        except KeyError as e:
+            j, key = next(((j, k) for j, d in enumerate(batch) for k in elem if k not in d), (None, e.args[0]))
+            if j is None:
+                raise
+            raise KeyError(f"default_collate: batch element {j} has no key {key!r}; element 0 has the keys "
+                           f"{list(elem)!r:.100} (every sample dict needs the same keys)") from None
         try:
             if isinstance(elem, collections.abc.MutableMapping):
                 clone = copy.copy(elem)  # keeps the mapping type and any attributes
@@ -88,8 +110,10 @@ def default_collate(batch):
         return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         size = len(elem)
-        if any(len(e) != size for e in batch):
-            raise RuntimeError("each element in list of batch should be of equal size")
+        j = next((j for j, e in enumerate(batch) if len(e) != size), None)
+        if j is not None:
+            raise RuntimeError(f"each element in list of batch should be of equal size: element 0 has {size} "
+                               f"items, element {j} has {len(batch[j])}")
         return [default_collate(list(s)) for s in zip(*batch)]
     raise TypeError(_ERR.format(type(elem)))
 

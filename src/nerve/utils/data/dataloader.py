@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 
+from ... import _backend as B
 from ..._backend import np
 from ...tensor import Tensor
 from .collate import default_collate, default_convert
@@ -86,7 +87,13 @@ class DataLoader:
                              f"(num_workers > 0), but got num_workers={num_workers}")
         if batch_size is not None and (not isinstance(batch_size, (int, np.integer))
                                        or isinstance(batch_size, bool) or batch_size <= 0):
-            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size!r}")
+        if generator is not None and not isinstance(generator, B.Generator):
+            raise TypeError(f"DataLoader: generator must be a nerve.Generator (nerve.Generator().manual_seed(0)), "
+                            f"got {type(generator).__name__}")
+        for name, fn in (("collate_fn", collate_fn), ("worker_init_fn", worker_init_fn)):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"DataLoader: {name} must be callable, got {type(fn).__name__} {fn!r:.60}")
 
         self._iterable = isinstance(dataset, IterableDataset)
         if self._iterable:
@@ -99,6 +106,10 @@ class DataLoader:
             if batch_sampler is not None:
                 raise ValueError("DataLoader with IterableDataset: expected unspecified batch_sampler "
                                  f"option, but got batch_sampler={batch_sampler}")
+        elif not (hasattr(dataset, "__getitem__") and (
+                hasattr(dataset, "__len__") or sampler is not None or batch_sampler is not None)):
+            raise TypeError(f"DataLoader: dataset must be a Dataset or support len() and indexing, got "
+                            f"{type(dataset).__name__}")
         shuffle = bool(shuffle)
         if sampler is not None and shuffle:
             raise ValueError("sampler option is mutually exclusive with shuffle")
@@ -176,9 +187,16 @@ class DataLoader:
                 idx = index_map[idx]
             else:
                 if not isinstance(idx, np.ndarray):
-                    idx = np.asarray(idx, dtype=np.int64)
-                if index_map is not None:
-                    idx = index_map[idx]
+                    idx = _sampled_indices(idx, len(self.dataset))     # a user's sampler: checked
+                try:
+                    if index_map is not None:
+                        idx = index_map[idx]
+                    batch = [Tensor._make(a[idx]) for a in arrays]
+                except IndexError:
+                    raise _out_of_range(idx if index_map is None else np.asarray(idx),
+                                        len(self.dataset)) from None
+                yield batch
+                continue
             yield [Tensor._make(a[idx]) for a in arrays]
 
     def _iter_map(self):
@@ -189,7 +207,14 @@ class DataLoader:
                 idx = list(range(idx.start, idx.stop))
             elif isinstance(idx, np.ndarray):
                 idx = idx.tolist()
-            data = getitems(idx) if getitems is not None else [dataset[i] for i in idx]
+            try:
+                data = getitems(idx) if getitems is not None else [dataset[i] for i in idx]
+            except IndexError:
+                n = len(dataset) if hasattr(dataset, "__len__") else None
+                bad = [] if n is None else [i for i in idx if isinstance(i, (int, np.integer)) and not -n <= i < n]
+                if not bad:
+                    raise           # the dataset's own IndexError
+                raise _out_of_range(bad[:1], n) from None
             yield collate(data)
 
     def _iter_stream(self):
@@ -203,6 +228,26 @@ class DataLoader:
             if not batch or (self.drop_last and len(batch) < self.batch_size):
                 return
             yield self.collate_fn(batch)
+
+
+def _sampled_indices(idx, n):
+    """A batch of indices from a user's sampler as an int64 array (PyTorch refuses float indices)."""
+    arr = np.asarray(idx)
+    if arr.dtype.kind not in "iu":
+        if arr.size == 0:
+            return arr.astype(np.int64)
+        bad = next((v for v in arr.ravel().tolist() if not isinstance(v, int) or isinstance(v, bool)), arr.ravel()[0])
+        raise TypeError(f"DataLoader: the sampler yielded {bad!r} ({type(bad).__name__}); dataset indices must be "
+                        f"integers in [0, {n})")
+    return arr.astype(np.int64, copy=False)    # out-of-range indices: IndexError when they are used
+
+
+def _out_of_range(idx, n):
+    arr = np.asarray(idx).ravel()
+    bad = next((int(v) for v in arr.tolist() if not -n <= v < n), None) if arr.dtype.kind in "iu" else None
+    what = f"index {bad}" if bad is not None else f"indices {arr.tolist()!r:.80}"
+    return IndexError(f"DataLoader: the sampler yielded {what}, but the dataset has {n} samples "
+                      f"(valid indices: 0 to {n - 1})")
 
 
 def _tensor_arrays(dataset):

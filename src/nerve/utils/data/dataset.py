@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import numbers
 import warnings
 
 from ... import _backend as B
@@ -182,12 +183,19 @@ class ConcatDataset(Dataset):
         return r
 
     def __init__(self, datasets):
-        self.datasets = list(datasets)
+        try:
+            self.datasets = list(datasets)
+        except TypeError:
+            raise TypeError(f"ConcatDataset: datasets must be a list of datasets, got "
+                            f"{type(datasets).__name__}") from None
         if not self.datasets:
             raise ValueError("datasets should not be an empty iterable")
-        for d in self.datasets:
+        for i, d in enumerate(self.datasets):
             if isinstance(d, IterableDataset):
                 raise TypeError("ConcatDataset does not support IterableDataset; use ChainDataset")
+            if not (hasattr(d, "__len__") and hasattr(d, "__getitem__")):
+                raise TypeError(f"ConcatDataset: element {i} is not a dataset (it needs len() and indexing), got "
+                                f"{type(d).__name__} {d!r:.60}")
         self.cumulative_sizes = self.cumsum(self.datasets)
 
     def __len__(self):
@@ -237,7 +245,16 @@ def random_split(dataset, lengths, generator=None):
         >>> len(train), len(val)
         (8, 2)
     """
+    if not isinstance(lengths, (list, tuple)) and not (hasattr(lengths, "__len__") and hasattr(lengths, "__iter__")):
+        raise TypeError(f"random_split: lengths must be a sequence of ints (sizes) or of fractions summing to 1, "
+                        f"got {type(lengths).__name__} {lengths!r:.60}")
     lengths = list(lengths)
+    for i, k in enumerate(lengths):
+        if isinstance(k, bool) or not isinstance(k, (numbers.Real, np.integer, np.floating)):
+            raise TypeError(f"random_split: lengths[{i}] must be a number (a size or a fraction), got "
+                            f"{type(k).__name__} {k!r:.60}")
+    if generator is not None and not isinstance(generator, B.Generator):
+        raise TypeError(f"random_split: generator must be a nerve.Generator, got {type(generator).__name__}")
     n = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         subset_lengths = []

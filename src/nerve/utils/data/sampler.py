@@ -16,6 +16,21 @@ __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler
            "WeightedRandomSampler", "BatchSampler"]
 
 
+def _sized(sampler, data_source):
+    """``data_source`` if it has a ``len()`` (a dataset, a list, a range), else a TypeError."""
+    if not hasattr(data_source, "__len__"):
+        raise TypeError(f"{type(sampler).__name__}: data_source must be a dataset (something with len()), got "
+                        f"{type(data_source).__name__} {data_source!r:.60}")
+    return data_source
+
+
+def _generator(sampler, generator):
+    if generator is not None and not isinstance(generator, B.Generator):
+        raise TypeError(f"{type(sampler).__name__}: generator must be a nerve.Generator, got "
+                        f"{type(generator).__name__}")
+    return generator
+
+
 class Sampler:
     """Base class: subclasses define ``__iter__`` (yielding indices) and usually ``__len__``."""
 
@@ -35,7 +50,7 @@ class SequentialSampler(Sampler):
     """Indices ``0, 1, ..., len(data_source) - 1`` in order."""
 
     def __init__(self, data_source):
-        self.data_source = data_source
+        self.data_source = _sized(self, data_source)
 
     def __iter__(self):
         return iter(range(len(self.data_source)))
@@ -61,15 +76,15 @@ class RandomSampler(Sampler):
     """
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
-        self.data_source = data_source
+        self.data_source = _sized(self, data_source)
         self.replacement = replacement
         self._num_samples = num_samples
-        self.generator = generator
+        self.generator = _generator(self, generator)
         if not isinstance(replacement, bool):
             raise TypeError(f"replacement should be a boolean value, but got replacement={replacement}")
         ns = self.num_samples
         if not isinstance(ns, (int, np.integer)) or isinstance(ns, bool) or ns <= 0:
-            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={ns}")
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={ns!r}")
 
     @property
     def num_samples(self):
@@ -97,11 +112,18 @@ class SubsetRandomSampler(Sampler):
     """The given indices, in a random order that changes every epoch (no replacement)."""
 
     def __init__(self, indices, generator=None):
+        if not hasattr(indices, "__len__") or isinstance(indices, (str, bytes)):
+            raise TypeError(f"SubsetRandomSampler: indices must be a sequence of dataset indices, got "
+                            f"{type(indices).__name__} {indices!r:.60}")
         self.indices = indices
-        self.generator = generator
+        self.generator = _generator(self, generator)
 
     def _order(self):
-        idx = np.asarray(self.indices, dtype=np.int64)
+        idx = np.asarray(self.indices)
+        if idx.dtype.kind not in "iu" and idx.size:
+            raise TypeError(f"SubsetRandomSampler: indices must be integers, got {idx.dtype} values such as "
+                            f"{idx.ravel()[0]!r}")
+        idx = idx.astype(np.int64, copy=False)
         return idx[B.get_rng(self.generator).permutation(len(idx))]
 
     __iter__ = _iter_order
@@ -120,10 +142,14 @@ class WeightedRandomSampler(Sampler):
 
     def __init__(self, weights, num_samples, replacement=True, generator=None):
         if not isinstance(num_samples, (int, np.integer)) or isinstance(num_samples, bool) or num_samples <= 0:
-            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples!r}")
         if not isinstance(replacement, bool):
-            raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
-        w = np.asarray(weights, dtype=np.float64)
+            raise ValueError(f"replacement should be a boolean value, but got replacement={replacement!r}")
+        try:
+            w = np.asarray(weights, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"WeightedRandomSampler: weights must be a 1-D sequence of numbers, got "
+                            f"{type(weights).__name__} {weights!r:.60}") from None
         if w.ndim != 1:
             raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(w.shape)}")
         if (w < 0).any() or not np.isfinite(w).all() or w.sum() <= 0:
@@ -134,7 +160,7 @@ class WeightedRandomSampler(Sampler):
         self.weights = w
         self.num_samples = int(num_samples)
         self.replacement = replacement
-        self.generator = generator
+        self.generator = _generator(self, generator)
 
     def _order(self):
         p = self.weights / self.weights.sum()
@@ -159,9 +185,9 @@ class BatchSampler(Sampler):
 
     def __init__(self, sampler, batch_size, drop_last):
         if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
-            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size!r}")
         if not isinstance(drop_last, bool):
-            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last}")
+            raise ValueError(f"drop_last should be a boolean value, but got drop_last={drop_last!r}")
         self.sampler = sampler
         self.batch_size = int(batch_size)
         self.drop_last = drop_last
