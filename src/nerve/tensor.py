@@ -9,6 +9,7 @@ in ``nerve.ops``, where the forward and backward of each op live side by side.
 from __future__ import annotations
 
 import numbers
+import operator
 import operator as _operator
 
 from . import _backend as B
@@ -22,7 +23,16 @@ def _shape_arg(size):
     """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` like PyTorch."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
-    return tuple(map(int, size))
+    try:
+        return tuple(map(operator.index, size))
+    except TypeError:
+        for i, s in enumerate(size):
+            try:
+                operator.index(s)
+            except TypeError:
+                raise TypeError(f"expected a tuple of ints, but found element of type {type(s).__name__} "
+                                f"at pos {i} ({s!r:.40})") from None
+        raise
 
 
 class Tensor:

@@ -284,3 +284,19 @@ def test_training_data_cardinality_names_sample_weight():
     with raises(ValueError, "x has 10 samples but y has 9"):
         num_samples(np.ones((10, 2)), np.ones(9))
     assert num_samples(np.ones((10, 2)), np.ones(10), np.ones(10)) == 10
+
+
+def test_shape_arguments_must_be_integers():
+    with raises(TypeError, "tuple of ints", "float at pos 0", "2.5"):
+        nerve.ones(6).reshape(2.5, 2)
+    with raises(TypeError, "str at pos 1"):
+        nerve.ones(6).view(2, "3")
+    assert nerve.ones(6).reshape(nerve.tensor(2), np.int64(3)).shape == (2, 3)
+
+
+def test_optimizer_params_and_closure_of_the_wrong_kind():
+    with raises(TypeError, "iterable of Tensors or dicts", "NoneType", "model.parameters()"):
+        nerve.optim.SGD(None, lr=0.1)
+    opt = nerve.optim.SGD([nerve.randn(2, requires_grad=True)], lr=0.1)
+    with raises(TypeError, "SGD.step(closure)", "callable", "str"):
+        opt.step(closure="a")

@@ -454,7 +454,11 @@ class Optimizer:
                             "model.parameters()")
         if isinstance(params, dict):
             params = [params]
-        param_groups = list(params)
+        try:
+            param_groups = list(params)
+        except TypeError:
+            raise TypeError(f"params argument given to the optimizer should be an iterable of Tensors or "
+                            f"dicts, but got {type(params).__name__}: pass model.parameters()") from None
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(param_groups[0], dict):
@@ -552,6 +556,9 @@ class Optimizer:
         """
         loss = None
         if closure is not None:
+            if not callable(closure):
+                raise TypeError(f"{type(self).__name__}.step(closure): closure must be a callable that "
+                                f"returns the loss, got {type(closure).__name__}")
             with enable_grad():
                 loss = closure()
         if self._step_pre_hooks:
