@@ -19,20 +19,15 @@ from .autograd.grad_mode import _enabled
 from .autograd.version import _epoch, mark_written as _mark_written
 
 
-def _shape_arg(size):
+def _shape_arg(size, op="view", arg="size"):
     """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` like PyTorch."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     try:
         return tuple(map(operator.index, size))
     except TypeError:
-        for i, s in enumerate(size):
-            try:
-                operator.index(s)
-            except TypeError:
-                raise TypeError(f"expected a tuple of ints, but found element of type {type(s).__name__} "
-                                f"at pos {i} ({s!r:.40})") from None
-        raise
+        from .ops.shape import _ints
+        return _ints(size, op, arg)    # raises, naming the element that is not an int
 
 
 class Tensor:
@@ -1240,7 +1235,7 @@ class Tensor:
 
     # shape
     def reshape(self, *shape):
-        return _ops.reshape(self, _shape_arg(shape))
+        return _ops.reshape(self, _shape_arg(shape, "reshape", "shape"))
 
     def view(self, *shape, dtype=None):
         """A view with another shape (no copy: a non-contiguous tensor that cannot be viewed
@@ -1349,13 +1344,13 @@ class Tensor:
         return self.T
 
     def permute(self, *dims):
-        return _ops.permute(self, _shape_arg(dims))
+        return _ops.permute(self, _shape_arg(dims, "permute", "dims"))
 
     def movedim(self, source, destination):
         return _ops.movedim(self, source, destination)
 
     def expand(self, *sizes):
-        return _ops.expand(self, _shape_arg(sizes))
+        return _ops.expand(self, _shape_arg(sizes, "expand"))
 
     def expand_as(self, other):
         return _ops.expand(self, other.shape)
@@ -1364,7 +1359,7 @@ class Tensor:
         return _ops.expand(self, tuple(shape))
 
     def repeat(self, *sizes):
-        return _ops.repeat(self, _shape_arg(sizes))
+        return _ops.repeat(self, _shape_arg(sizes, "repeat", "repeats"))
 
     def split(self, split_size_or_sections, dim=0):
         return _ops.split(self, split_size_or_sections, dim)
