@@ -30,6 +30,7 @@ import math
 import sys
 import time
 import traceback
+import warnings
 from typing import Callable, List, Optional
 
 import numpy as np
@@ -499,7 +500,10 @@ def run_program(prog, rtol=1e-4, atol=1e-5, grad_rtol=2e-3, grad_atol=1e-4):
             t = lib.tensor(a.copy(), requires_grad=rg)
             vals[lib_name].append(t)
             leaves[lib_name].append(t)
-    with np.errstate(all="ignore"):
+    # NumPy's floating-point warnings are errors here: nerve must give the IEEE value silently
+    # (issue 7), so a RuntimeWarning escaping from an op is a mismatch like any other error.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
         for k, s in enumerate(prog.steps):
             op = OPS_BY_NAME[s.op]
             res = {}

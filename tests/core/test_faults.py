@@ -300,3 +300,10 @@ def test_optimizer_params_and_closure_of_the_wrong_kind():
     opt = nerve.optim.SGD([nerve.randn(2, requires_grad=True)], lr=0.1)
     with raises(TypeError, "SGD.step(closure)", "callable", "str"):
         opt.step(closure="a")
+
+
+def test_std_of_an_empty_slice_backward_is_silent(strict):
+    x = nerve.randn(4, 1, requires_grad=True)
+    y = x[2:2, ..., 0:0].std(1)
+    y.sum().backward()
+    assert x.grad.shape == (4, 1) and not x.grad.numpy().any()

@@ -352,8 +352,12 @@ class Var(Op):
             shape = _keep_shape(self.shape, self.axes)
             g = _make(g._data.reshape(shape)) if fast else g.reshape(shape)
         # the backward's mean is in the input's dtype, as PyTorch's ``self - self.mean(dim)``
-        with np.errstate(invalid="ignore"):
-            m = x._data.mean(axis=self.axes, keepdims=True)
+        xd = x._data
+        if xd.size == 0:   # an empty input has an empty gradient (no "Mean of empty slice" warning)
+            m = np.zeros(_keep_shape(xd.shape, self.axes) if self.axes is not None else (1,) * xd.ndim,
+                         xd.dtype)
+        else:
+            m = xd.mean(axis=self.axes, keepdims=True)
         if self.whole and dof <= 0:
             scale = np.where(x._data == m, np.nan, np.inf).astype(x._data.dtype)
             return _make(g._data * scale) if fast else g * const(scale)
