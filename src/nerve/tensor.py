@@ -1573,9 +1573,9 @@ def _ragged(data, dim=0):
 def _conversion_error(data, dtype, err):
     """The error for data NumPy could not turn into an array, in the user's terms."""
     if isinstance(err, OverflowError):
-        want = f"dtype {dtype}" if dtype is not None else "int64"
-        return OverflowError(f"tensor(): a value does not fit in {want} ({err}); "
-                             "pass dtype=nerve.float64, or smaller numbers")
+        want = f"{dtype}" if dtype is not None else "int64"
+        return OverflowError(f"tensor(): value cannot be converted to type {want} without overflow "
+                             f"({err}); pass a wider dtype (e.g. dtype=nerve.float64) or smaller numbers")
     rag = _ragged(data) if isinstance(data, (list, tuple)) else None
     if rag:
         return ValueError(f"tensor(): the nested lists are ragged: {rag}. Every row must have the same "

@@ -67,7 +67,7 @@ def test_ragged_nested_lists_say_where(data, fragments):
 def test_unconvertible_data_names_the_dtype():
     with raises(TypeError, "float32", "could not convert string"):
         nerve.tensor(["a"], dtype=nerve.float32)
-    with raises(OverflowError, "does not fit", "uint8"):
+    with raises(OverflowError, "cannot be converted to type uint8 without overflow"):
         nerve.tensor([300], dtype=nerve.uint8)
     with raises(TypeError, "could not build a tensor from NoneType"):
         nerve.tensor(None)
