@@ -263,7 +263,8 @@ def test_a_model_too_big_for_memory_is_one_line(capsys):
 def test_missing_mnist_is_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NERVE_DATA", str(tmp_path))
     assert_fragments(error_of(capsys, ["train", "--dataset", "mnist", "--epochs", "1"]),
-                     ["MNIST", "not found", str(tmp_path), "NERVE_DATA"])
+                     ["MNIST", "not found", str(tmp_path), "NERVE_DATA", "add --download"])
+    assert "root=" not in error_of(capsys, ["train", "--dataset", "mnist", "--epochs", "1"])
 
 
 @pytest.mark.parametrize("edit, fragments", [
@@ -280,7 +281,7 @@ def test_evaluate_checks_what_the_checkpoint_records(edit, fragments, checkpoint
 
 
 def test_ctrl_c_in_process(capsys, monkeypatch):
-    def interrupt(name):
+    def interrupt(name, download=False):
         raise KeyboardInterrupt
     monkeypatch.setattr(cli, "_load", interrupt)
     assert cli.main(["train", "--quiet"]) == 130

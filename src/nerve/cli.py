@@ -172,7 +172,7 @@ def _one_line(e: BaseException) -> str:
     return " ".join(line.strip() for line in msg.splitlines() if line.strip())
 
 
-def _load(name):
+def _load(name, download=False):
     """(x_train, y_train, x_test, y_test) as float32 / int64 arrays, features standardised."""
     from ._backend import np
 
@@ -181,9 +181,11 @@ def _load(name):
         raise CommandError(f"unknown dataset {name!r}; nerve has {', '.join(DATASETS)}")
     if name == "mnist":
         try:
-            (xtr, ytr), (xte, yte) = datasets.load_mnist()
+            (xtr, ytr), (xte, yte) = datasets.load_mnist(download=download)
         except (OSError, RuntimeError) as e:  # not found, corrupted, checksum
-            raise CommandError(_one_line(e)) from None
+            msg = (_one_line(e).replace("pass download=True", "add --download")   # the command's terms
+                   .replace(" (or pass root=<that folder>)", ""))
+            raise CommandError(msg) from None
         xtr = xtr.reshape(len(xtr), -1).astype(np.float32) / 255.0
         xte = xte.reshape(len(xte), -1).astype(np.float32) / 255.0
     else:
@@ -261,7 +263,7 @@ def train(args) -> int:
     from .utils.data import DataLoader, TensorDataset
 
     nerve.manual_seed(args.seed)
-    xtr, ytr, xte, yte = _load(args.dataset)
+    xtr, ytr, xte, yte = _load(args.dataset, args.download)
     n_classes = int(max(ytr.max(), yte.max())) + 1
     hidden = list(args.hidden)
     model = _build(xtr.shape[1], hidden, n_classes, args.dropout)
@@ -400,6 +402,8 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("--dataset", choices=DATASETS, default="digits",
                    help="which dataset: the bundled tables (digits 8x8 images, breast_cancer, iris, wine; "
                         "80/20 stratified split) or mnist (default: %(default)s)")
+    t.add_argument("--download", action="store_true",
+                   help="download mnist into the cache if it is not there (needs internet; checksums verified)")
     t.add_argument("--hidden", type=_hidden_sizes, default="128,64",
                    help="comma-separated hidden layer sizes; empty for a linear model (default: %(default)s)")
     t.add_argument("--epochs", type=_positive_int, default=20,
