@@ -503,6 +503,7 @@ def run_program(prog, rtol=1e-4, atol=1e-5, grad_rtol=2e-3, grad_atol=1e-4):
     # NumPy's floating-point warnings are errors here: nerve must give the IEEE value silently
     # (issue 7), so a RuntimeWarning escaping from an op is a mismatch like any other error.
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)    # PyTorch's advice (std with one element, ...)
         warnings.simplefilter("error", RuntimeWarning)
         for k, s in enumerate(prog.steps):
             op = OPS_BY_NAME[s.op]
