@@ -30,11 +30,17 @@ from ..ops import shape as _shape
 from ..ops._util import const, float_input as _float_input, internal_overlap, norm_dim
 from ..ops.index import one_hot  # noqa: F401  (re-export, PyTorch's F.one_hot)
 from ..ops.linalg import linear  # noqa: F401  (re-export, PyTorch's F.linear)
-from ..ops.norm import batch_norm, layer_norm  # noqa: F401  (fused primitives)
+from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold  # noqa: F401
+from ..ops.norm import batch_norm, group_norm, instance_norm, layer_norm  # noqa: F401  (fused primitives)
+from ..ops.pool import (  # noqa: F401  (fused pooling primitives)
+    adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d, avg_pool1d, avg_pool2d,
+    max_pool1d, max_pool1d_with_indices, max_pool2d, max_pool2d_with_indices, max_unpool2d,
+)
 from ..tensor import Tensor
 
 __all__ = [
-    "batch_norm", "layer_norm",
+    "batch_norm", "layer_norm", "group_norm", "instance_norm",
+    "dropout1d", "dropout2d", "dropout3d", "pixel_shuffle", "pixel_unshuffle",
     "linear", "relu", "relu_", "leaky_relu", "elu", "gelu", "sigmoid", "tanh", "softmax", "log_softmax",
     "silu", "softplus", "logsigmoid", "hardtanh", "relu6", "dropout", "one_hot", "pad",
     "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy",
@@ -49,6 +55,11 @@ __all__ = [
     "soft_margin_loss", "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
     "triplet_margin_loss", "triplet_margin_with_distance_loss", "poisson_nll_loss", "gaussian_nll_loss",
     "multilabel_soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss",
+    # pooling
+    "max_pool1d", "max_pool2d", "max_pool1d_with_indices", "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d",
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d", "max_unpool2d",
+    # convolution
+    "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold",
 ]
 
 
@@ -579,6 +590,146 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
 
 
 dropout._checks_arguments = True
+
+
+def _feature_dropout(input, p, training, inplace, batched=True):  # noqa: A002
+    """PyTorch's ``feature_dropout``: whole channels (dim 1 of (N, C, ...), dim 0 of an unbatched
+    input) zeroed with probability ``p``, the others scaled by ``1 / (1 - p)``; one draw per channel."""
+    d = input._data
+    if d.ndim < 2:
+        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input (got input of "
+                           f"shape {tuple(d.shape)})")
+    if not training or p == 0:
+        return input
+    lead = 2 if batched else 1
+    mshape = d.shape[:lead] + (1,) * (d.ndim - lead)
+    if p == 1:
+        scale = np.zeros(mshape, dtype=d.dtype)
+    else:
+        scale = (B.get_rng().random(d.shape[:lead], dtype=np.float32) >= p).astype(d.dtype).reshape(mshape)
+        scale *= 1.0 / (1.0 - p)
+    if not isinstance(d, np.ndarray):
+        scale = B.to_device_array(scale, input.device)
+    return _apply_inplace(input, inplace, "feature_dropout_", lambda t: _ew.Mul()(t, const(scale)))
+
+
+def _dropout_p(p):
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zero whole channels of a (N, C, L) or (C, L) input with probability ``p``, scale the rest by
+    ``1 / (1 - p)``. The mask comes from nerve's default generator (``nerve.manual_seed``).
+
+    Example:
+        >>> y = F.dropout1d(nerve.ones(4, 8, 10), 0.5)    # each y[n, c] all 0 or all 2
+    """
+    _dropout_p(p)
+    nd = len(input.shape)
+    if nd not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {nd}D input. "
+            "Note that dropout1d exists to provide channel-wise dropout on inputs with 1 "
+            "spatial dimension, a channel dimension, and an optional batch dimension "
+            "(i.e. 2D or 3D inputs).")
+    return _feature_dropout(input, p, training, inplace, batched=nd == 3)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zero whole channels of a (N, C, H, W) input with probability ``p``, scale the rest by
+    ``1 / (1 - p)`` (PyTorch's rules: a 3-D input is read as (N, C, L), with PyTorch's warning;
+    other ranks warn that the form is deprecated and are treated as (N, C, ...)).
+
+    Example:
+        >>> y = F.dropout2d(nerve.ones(8, 16, 5, 5), 0.25)   # each y[n, c] all 0 or all 4/3
+    """
+    _dropout_p(p)
+    nd = len(input.shape)
+    if nd not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {nd}-D input to dropout2d, which is deprecated "
+            "and will result in an error in a future release. To retain the behavior "
+            "and silence this warning, please use dropout instead. Note that dropout2d "
+            "exists to provide channel-wise dropout on inputs with 2 spatial dimensions, "
+            "a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).", stacklevel=2)
+    if nd == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise "
+            "1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C "
+            "is the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.", stacklevel=2)
+    return _feature_dropout(input, p, training, inplace)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zero whole channels of a (N, C, D, H, W) or (C, D, H, W) input with probability ``p``, scale
+    the rest by ``1 / (1 - p)``."""
+    _dropout_p(p)
+    nd = len(input.shape)
+    if nd not in (4, 5):
+        warnings.warn(
+            f"dropout3d: Received a {nd}-D input to dropout3d, which is deprecated "
+            "and will result in an error in a future release. To retain the behavior "
+            "and silence this warning, please use dropout instead. Note that dropout3d "
+            "exists to provide channel-wise dropout on inputs with 3 spatial dimensions, "
+            "a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).", stacklevel=2)
+    return _feature_dropout(input, p, training, inplace, batched=nd == 5)
+
+
+def _shuffle_factor(op, name, r):
+    if isinstance(r, bool) or not isinstance(r, numbers.Integral):
+        raise TypeError(f"{op}(): argument '{name}' (position 2) must be int, not {type(r).__name__}")
+    if r <= 0:
+        raise RuntimeError(f"{op} expects a positive {name}, but got {r}")
+    return int(r)
+
+
+def pixel_shuffle(input, upscale_factor):  # noqa: A002
+    """Rearrange (*, C*r*r, H, W) into (*, C, H*r, W*r): channel ``c*r*r + i*r + j`` goes to
+    position ``(h*r + i, w*r + j)`` of output channel ``c`` (PyTorch's order).
+
+    Example:
+        >>> F.pixel_shuffle(nerve.randn(1, 9, 4, 4), 3).shape
+        (1, 1, 12, 12)
+    """
+    r = _shuffle_factor("pixel_shuffle", "upscale_factor", upscale_factor)
+    shape = tuple(input.shape)
+    if len(shape) < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{len(shape)} dimension(s)")
+    *lead, c, h, w = shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the "
+                           f"square of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+    k = len(lead)
+    x = _shape.reshape(input, (*lead, c // (r * r), r, r, h, w))
+    x = _shape.permute(x, (*range(k), k, k + 3, k + 1, k + 4, k + 2))
+    return _shape.reshape(x, (*lead, c // (r * r), h * r, w * r))
+
+
+def pixel_unshuffle(input, downscale_factor):  # noqa: A002
+    """The inverse of ``pixel_shuffle``: (*, C, H*r, W*r) into (*, C*r*r, H, W).
+
+    Example:
+        >>> F.pixel_unshuffle(nerve.randn(1, 1, 12, 12), 3).shape
+        (1, 9, 4, 4)
+    """
+    r = _shuffle_factor("pixel_unshuffle", "downscale_factor", downscale_factor)
+    shape = tuple(input.shape)
+    if len(shape) < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{len(shape)} dimension(s)")
+    *lead, c, h, w = shape
+    for size, what, dim in ((h, "height", -2), (w, "width", -1)):
+        if size % r:
+            raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by downscale_factor, but "
+                               f"input.size({dim})={size} is not divisible by {r}")
+    k = len(lead)
+    x = _shape.reshape(input, (*lead, c, h // r, r, w // r, r))
+    x = _shape.permute(x, (*range(k), k, k + 2, k + 4, k + 1, k + 3))
+    return _shape.reshape(x, (*lead, c * r * r, h // r, w // r))
 
 
 def pad(input, pad, mode="constant", value=None):  # noqa: A002

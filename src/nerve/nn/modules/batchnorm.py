@@ -1,7 +1,8 @@
-"""Batch normalisation layers: ``BatchNorm1d`` and ``BatchNorm2d``."""
+"""Batch normalisation layers: ``BatchNorm1d``, ``BatchNorm2d`` and ``BatchNorm3d``."""
 from __future__ import annotations
 
 from ... import _backend as B
+from ...autograd.function import OpError
 from ._args import size_arg
 from ...ops.norm import batch_norm
 from ...tensor import Tensor
@@ -9,7 +10,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["BatchNorm1d", "BatchNorm2d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
 
 
 class _NormBase(Module):
@@ -88,7 +89,8 @@ class _BatchNorm(_NormBase):
                 f"{type(self).__name__}: expected {self._expected} input (got {len(shape)}D input of "
                 f"shape {shape})")
         if shape[1] != self.num_features:
-            raise ValueError(
+            # PyTorch: RuntimeError ("running_mean should contain 4 elements not 3"); OpError is both
+            raise OpError(
                 f"{type(self).__name__}: expected {self.num_features} channels (num_features) in dim 1 "
                 f"of the input, got {shape[1]} (input shape {shape})")
 
@@ -158,3 +160,21 @@ class BatchNorm2d(_BatchNorm):
 
     _dims = (4,)
     _expected = "4D"
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation over a (N, C, D, H, W) input, per channel C.
+
+    Same as ``BatchNorm1d`` (statistics over N, D, H and W). Args as for ``BatchNorm1d``.
+
+    Shape:
+        input (N, C, D, H, W); output the same.
+
+    Example:
+        >>> bn = nn.BatchNorm3d(4)
+        >>> bn(nerve.randn(2, 4, 3, 5, 5)).shape
+        (2, 4, 3, 5, 5)
+    """
+
+    _dims = (5,)
+    _expected = "5D"

@@ -1,4 +1,4 @@
-"""``Dropout``: randomly zero activations during training."""
+"""``Dropout`` and the channel-wise ``Dropout1d/2d/3d``: randomly zero activations during training."""
 from __future__ import annotations
 
 import numbers
@@ -6,7 +6,7 @@ import numbers
 from .. import functional as F
 from .module import Module
 
-__all__ = ["Dropout"]
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d"]
 
 
 class Dropout(Module):
@@ -44,3 +44,47 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(Dropout):
+    """Zero whole channels of a (N, C, L) or (C, L) input with probability ``p`` in training mode,
+    scaling the others by ``1/(1-p)``; the identity in eval mode.
+
+    Args:
+        p: probability of zeroing a channel, in ``[0, 1]`` (default 0.5).
+        inplace: overwrite the input when it does not need a gradient.
+
+    Example:
+        >>> y = nn.Dropout1d(0.5)(nerve.ones(4, 8, 10))   # each y[n, c] all 0 or all 2
+    """
+
+    def forward(self, input):  # noqa: A002 - PyTorch name
+        return F.dropout1d(input, self.p, self.training, self.inplace)
+
+
+class Dropout2d(Dropout):
+    """Zero whole channels of a (N, C, H, W) input with probability ``p`` in training mode,
+    scaling the others by ``1/(1-p)``; the identity in eval mode (PyTorch's warnings for
+    other ranks: a 3-D input is read as (N, C, L)).
+
+    Args:
+        p: probability of zeroing a channel, in ``[0, 1]`` (default 0.5).
+        inplace: overwrite the input when it does not need a gradient.
+
+    Example:
+        >>> y = nn.Dropout2d(0.25)(nerve.ones(8, 16, 5, 5))   # each y[n, c] all 0 or all 4/3
+    """
+
+    def forward(self, input):  # noqa: A002 - PyTorch name
+        return F.dropout2d(input, self.p, self.training, self.inplace)
+
+
+class Dropout3d(Dropout):
+    """Zero whole channels of a (N, C, D, H, W) or (C, D, H, W) input with probability ``p``.
+
+    Example:
+        >>> y = nn.Dropout3d(0.5)(nerve.ones(2, 4, 3, 3, 3))
+    """
+
+    def forward(self, input):  # noqa: A002 - PyTorch name
+        return F.dropout3d(input, self.p, self.training, self.inplace)
