@@ -7,16 +7,28 @@ input's shape (``build``), so ``Dense(64)`` needs no input size.
 ``core``           Dense, Activation, Dropout, Flatten, Reshape, Lambda, Identity, ReLU, LeakyReLU, ELU, Softmax
 ``normalization``  BatchNormalization, LayerNormalization, Normalization (input standardisation with ``adapt``)
 ``merging``        Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate
+``convolutional``  Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, ZeroPadding1D/2D,
+                   Cropping2D, UpSampling1D/2D (channels-last by default, Keras kernel layouts)
+``pooling``        MaxPooling1D/2D, AveragePooling1D/2D, GlobalMaxPooling1D/2D, GlobalAveragePooling1D/2D
 """
 from .base import Input, InputLayer, KerasTensor, Layer, Node, clear_session  # noqa: F401
 from .core import (  # noqa: F401
     ELU, Activation, Dense, Dropout, Flatten, Identity, Lambda, LeakyReLU, ReLU, Reshape, Softmax,
+)
+from .convolutional import (  # noqa: F401
+    Conv1D, Conv2D, Conv2DTranspose, Cropping2D, DepthwiseConv2D, SeparableConv2D, UpSampling1D, UpSampling2D,
+    ZeroPadding1D, ZeroPadding2D,
 )
 from .merging import (  # noqa: F401
     Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, average, concatenate, maximum,
     minimum, multiply, subtract,
 )
 from .normalization import BatchNormalization, LayerNormalization, Normalization  # noqa: F401
+from .pooling import (  # noqa: F401
+    AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+    GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+    MaxPool1D, MaxPool2D, MaxPooling1D, MaxPooling2D,
+)
 
 
 def serialize(layer):
@@ -36,4 +48,11 @@ __all__ = [
     "Normalization", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "add",
     "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "serialize", "deserialize",
     "clear_session",
+    # convolutional
+    "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D", "ZeroPadding1D", "ZeroPadding2D",
+    "Cropping2D", "UpSampling1D", "UpSampling2D",
+    # pooling
+    "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "MaxPool1D", "MaxPool2D", "AvgPool1D",
+    "AvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
 ]
