@@ -128,8 +128,8 @@ TIE_CONFIGS = [dict(kernel_size=2), dict(kernel_size=3, stride=1), dict(kernel_s
 
 @pytest.mark.parametrize("kw", TIE_CONFIGS, ids=lambda kw: "-".join(f"{k}{v}" for k, v in kw.items()))
 @pytest.mark.parametrize("data", ["constant", "mnist", "negative_constant"])
-def test_ties_gradient_goes_to_first_maximum_as_torch(kw, data):
-    shape = (2, 3, 9, 8)
+@pytest.mark.parametrize("shape", [(2, 3, 9, 8), (2, 3, 8, 8)], ids=["ragged", "tiled"])
+def test_ties_gradient_goes_to_first_maximum_as_torch(kw, data, shape):
     x = {"constant": np.ones(shape, np.float32), "mnist": _mnist_like(shape),
          "negative_constant": np.full(shape, -2.0, np.float32)}[data]
     xn, xt = nerve.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
@@ -368,3 +368,18 @@ def test_unpool_errors_in_torch_words():
         F.max_unpool2d(nerve.ones(2, 2), nerve.zeros(2, 2, dtype=nerve.int64), 2)
     with raises(ValueError, 'invalid output_size "(9, 9)" (dim 0 must be between 2 and 6)'):
         F.max_unpool2d(x, idx, 2, output_size=(9, 9))
+
+
+def test_tiled_max_pool_over_several_batch_blocks_matches_torch():
+    """The kernel == stride path works through the batch in cache-sized blocks: a batch large
+    enough for several blocks, with MNIST-like ties, gives torch's values, indices and gradient."""
+    x = _mnist_like((64, 32, 28, 28))
+    xn, xt = nerve.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    y, i = F.max_pool2d(xn, 2, return_indices=True)
+    yt, it = TF.max_pool2d(xt, 2, return_indices=True)
+    np.testing.assert_array_equal(y._data, yt.detach().numpy())
+    np.testing.assert_array_equal(i._data, it.numpy())
+    g = np.random.default_rng(2).standard_normal(yt.shape).astype(np.float32)
+    y.backward(nerve.tensor(g))
+    yt.backward(torch.tensor(g))
+    np.testing.assert_array_equal(xn.grad._data, xt.grad.numpy())

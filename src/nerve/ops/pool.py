@@ -13,6 +13,11 @@ one, as PyTorch's CPU kernel). Backward is the adjoint of that selection (``Sele
 two scatter passes); its own gradient is the selection again (``Select``), so double
 backward works and one backward body serves both ``backward()`` and ``create_graph``.
 
+When the windows tile the input (kernel == stride, no padding, no dilation, H and W
+divisible: ``MaxPool2d(2)`` of every CNN) ``MaxPoolTiled`` does it in one stage over the
+kh*kw taps of an (N, C, OH, kh, OW, kw) view, keeps one uint8 code per window and writes
+the backward straight into the kh*kw slots of one ``np.empty`` (``TileSelectAdjoint``).
+
 Average pooling is the linear map ``WindowSum`` (sum over the window times PyTorch's
 divisor); its backward is its transpose. 1-D pools are 2-D pools over a height of 1.
 """
@@ -257,6 +262,161 @@ class MaxPool2d(Op):
         return SelectAdjoint(self.gh, self.gw, self.ii, self.j1)(g)
 
 
+# ------------------------------------------- windows that tile the input (kernel == stride)
+# The common case (MaxPool2d(2) of every CNN): no padding, no dilation, the windows cover the
+# input exactly. Viewing (N, C, H, W) as (N, C, OH, kh, OW, kw) (free) makes each kernel tap
+# one strided view; a running max with strict ``>`` over the taps in row-major order keeps the
+# FIRST maximum as a one-byte code ``i * kw + j`` per window (the only thing backward keeps),
+# and the backward writes ``g * (code == k)`` into the kh*kw strided slots of one np.empty:
+# they tile the input, so there is no zero fill and no accumulation.
+def tiled(gh, gw):
+    """Whether the fast tiled path applies (also: at most 255 taps, the code is one byte)."""
+    return (gh.tiles and gw.tiles and gh.p == 0 and gw.p == 0 and not gh.padded and not gw.padded
+            and gh.k * gw.k < 256)
+
+
+def _taps(a, kh, kw):
+    """(N, C, OH, kh, OW, kw) view of the (N, C, OH*kh, OW*kw) array ``a``; tap ``k`` is
+    ``view[:, :, :, k // kw, :, k % kw]``."""
+    n, c, h, w = a.shape
+    return a.reshape(n, c, h // kh, kh, w // kw, kw)
+
+
+# Bytes of input per block. Each kernel tap is a strided pass over the whole input, and the
+# input (the conv output) is cold: in blocks that stay in L2 the kh*kw passes cost about one
+# read of the input instead of kh*kw (a loop over ~8 batch blocks, not over samples).
+_BLOCK = 1 << 20
+
+
+def _block_rows(n, per_sample):
+    """Batch rows per block."""
+    return max(1, _BLOCK // max(per_sample, 1))
+
+
+def _tile_max_block(x6, m, code, s, upd, kh, kw, nan_aware):
+    """Running max over the taps of one block, into ``m`` and ``code`` (scratch ``s``, ``upd``)."""
+    np.copyto(m, x6[:, :, :, 0, :, 0])
+    for k in range(1, kh * kw):
+        # the tap copied to a contiguous buffer first: NumPy's strided copy is fast, its
+        # strided compare and max are not
+        np.copyto(s, x6[:, :, :, k // kw, :, k % kw])
+        np.greater(s, m, out=upd)
+        if nan_aware:
+            upd |= s != s
+            np.copyto(m, s, where=upd)
+        else:
+            np.maximum(m, s, out=m)
+        if k == 1:
+            np.copyto(code, upd.view(np.uint8))
+        else:                                   # k exceeds every earlier code: max = "last update"
+            np.maximum(code, upd.view(np.uint8) * np.uint8(k), out=code)
+
+
+def tile_max_arrays(x, kh, kw):
+    """Forward of tiled max pooling: ``(out, code)``, ``code`` (uint8) the row-major offset of
+    each window's first maximum (NaN wins, the last one, as PyTorch's CPU kernel)."""
+    x6 = _taps(x, kh, kw)
+    n = x.shape[0]
+    m = np.empty(x6.shape[:3] + x6.shape[4:5], dtype=x.dtype)
+    code = np.zeros(m.shape, np.uint8)
+    if kh * kw == 1:
+        np.copyto(m, x6[:, :, :, 0, :, 0])
+        return m, code
+    step = _block_rows(n, x[:1].nbytes)
+    s = np.empty((min(step, n),) + m.shape[1:], dtype=x.dtype)
+    upd = np.empty(s.shape, np.bool_)
+    for nan_aware in (False, True):
+        for i in range(0, n, step):
+            j = min(i + step, n)
+            _tile_max_block(x6[i:j], m[i:j], code[i:j], s[:j - i], upd[:j - i], kh, kw, nan_aware)
+        # NaN propagates through np.maximum: one SIMD reduction tells whether to redo the codes
+        if nan_aware or x.dtype.kind != "f" or m.size == 0 or not np.isnan(m.max()):
+            return m, code
+
+
+def tile_max_indices(code, kh, kw, w):
+    """PyTorch's returned indices (flat positions in the H*W plane) from the codes."""
+    oh, ow = code.shape[-2:]
+    c = code.astype(np.int64)
+    rows = np.arange(oh, dtype=np.int64)[:, None] * kh + c // kw
+    cols = np.arange(ow, dtype=np.int64) * kw + c % kw
+    return rows * w + cols
+
+
+class TileSelect(Op):
+    """``out[window] = x[window's recorded maximum]`` (linear in ``x``): the gradient of
+    ``TileSelectAdjoint``."""
+    saved = ()
+
+    def __init__(self, kh, kw, code):
+        self.kh, self.kw, self.code = kh, kw, code
+
+    def forward(self, x):
+        kh, kw = self.kh, self.kw
+        x6 = _taps(x, kh, kw)
+        out = np.ascontiguousarray(x6[:, :, :, 0, :, 0])
+        for k in range(1, kh * kw):
+            np.copyto(out, x6[:, :, :, k // kw, :, k % kw], where=self.code == k)
+        return out
+
+    def backward(self, g):
+        return TileSelectAdjoint(self.kh, self.kw, self.code)(g)
+
+
+class TileSelectAdjoint(Op):
+    """Tiled max pooling's backward: each window's gradient to its first maximum, 0 elsewhere."""
+    saved = ()
+
+    def __init__(self, kh, kw, code):
+        self.kh, self.kw, self.code = kh, kw, code
+
+    def forward(self, g):
+        kh, kw = self.kh, self.kw
+        n, c, oh, ow = g.shape
+        out = np.empty((n, c, oh * kh, ow * kw), dtype=g.dtype)
+        o6 = _taps(out, kh, kw)
+        if kh * kw == 1:
+            o6[:, :, :, 0, :, 0] = g
+            return out
+        finite = _finite(g)
+        step = _block_rows(n, out[:1].nbytes)       # the kh*kw strided writes of a block stay in L2
+        mask = np.empty((min(step, n),) + g.shape[1:], np.bool_)
+        for i in range(0, n, step):
+            j = min(i + step, n)
+            gi, mk = g[i:j], mask[:j - i]
+            for k in range(kh * kw):
+                np.equal(self.code[i:j], k, out=mk)
+                view = o6[i:j, :, :, k // kw, :, k % kw]
+                if finite:
+                    np.multiply(gi, mk, out=view)
+                else:                              # inf * 0 would be NaN: write 0, then copy
+                    view[...] = 0
+                    np.copyto(view, gi, where=mk)
+        return out
+
+    def backward(self, gg):
+        return TileSelect(self.kh, self.kw, self.code)(gg)
+
+
+class MaxPoolTiled(Op):
+    """2-D max pooling of (N, C, H, W) whose windows tile the input (``tiled(gh, gw)``)."""
+    saved = ()             # backward reads only the recorded codes
+
+    def __init__(self, gh, gw):
+        self.kh, self.kw, self.w = gh.k, gw.k, gw.n
+        self.code = None
+
+    def forward(self, x):
+        out, self.code = tile_max_arrays(x, self.kh, self.kw)
+        return out
+
+    def indices(self, shape):
+        return tile_max_indices(self.code, self.kh, self.kw, self.w).reshape(shape)
+
+    def backward(self, g):
+        return TileSelectAdjoint(self.kh, self.kw, self.code)(g)
+
+
 class WindowSum(Op):
     """Average pooling: ``out = (sum over the window) / div`` on (N, C, H, W), ``div`` an (OH, OW)
     array (PyTorch's divisor); with ``adjoint=True`` its transpose (the gradient)."""
@@ -456,7 +616,7 @@ def _axes2d(op, shape4, k, s, p, d, ceil_mode, check_pad_half=True):
 
 
 def _max_pool(op, x, gh, gw, return_indices):
-    node = MaxPool2d(gh, gw)
+    node = MaxPoolTiled(gh, gw) if tiled(gh, gw) else MaxPool2d(gh, gw)
     out = node(x)
     if not return_indices:
         return out
