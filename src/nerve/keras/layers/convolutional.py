@@ -14,15 +14,13 @@ Keras layouts, on top of nerve's PyTorch-layout ops (``F.conv2d`` over NCHW):
 """
 from __future__ import annotations
 
-import re
-
 from ...nn import functional as F
 from ...tensor import Tensor
 from .. import _validation as _v
 from .. import activations as _activations
 from .. import initializers as _initializers
 from .. import regularizers as _regularizers
-from .base import Layer, unique_name
+from .base import Layer, snake_case, unique_name
 from .core import _check_no_constraints, _single_input_error
 
 __all__ = ["Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D", "ZeroPadding1D",
@@ -88,8 +86,7 @@ def named(cls, kwargs):
     """``kwargs`` with Keras' automatic name when none is given: ``conv2d``, ``max_pooling2d`` (Keras'
     snake case keeps a digit with the word before it)."""
     if kwargs.get("name") is None:
-        s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", cls.__name__)
-        kwargs["name"] = unique_name(re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower())
+        kwargs["name"] = unique_name(snake_case(cls.__name__))
     return kwargs
 
 
