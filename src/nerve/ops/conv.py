@@ -32,6 +32,7 @@ from ..autograd.function import Op
 from ..autograd.grad_mode import _enabled
 from .._backend import np
 from ._util import _make
+from .linalg import _saved_cross
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold"]
 
@@ -341,20 +342,9 @@ def _flat_input_grad(gf, w, ge):
 
 
 # ---------------------------------------------------------------- primitives
-def _saved_cross(self):
-    """x is read for the weight's gradient, w for the input's (the bias is never read)."""
-    ins = self.inputs
-    out = []
-    if ins[1].requires_grad:
-        out.append(0)
-    if ins[0].requires_grad:
-        out.append(1)
-    return tuple(out)
-
-
 class Convolution(Op):
     """``y = conv(x, w) + b``; x (N, C, H, W), w (O, C/groups, kh, kw), b (O,)."""
-    saved_inputs = _saved_cross
+    saved_inputs = _saved_cross     # x is read for w's gradient, w for x's (the bias never)
 
     def __init__(self, ge, keep_cols=False):
         # keep_cols: hold the forward's im2col for the weight gradient (saves redoing it; the

@@ -554,6 +554,13 @@ def _ints(op, name, value, n, omitted=False):
     return tuple(int(v) for v in items)
 
 
+def _stride(op, stride, kernel):
+    """``stride`` as a tuple like ``kernel``; ``None`` or an empty sequence means the kernel (PyTorch)."""
+    if stride is None or (not isinstance(stride, int) and len(stride) == 0):
+        return kernel
+    return _ints(op, "stride", stride, len(kernel), omitted=True)
+
+
 def _dtype_check(op, x, ints=True, long=True):
     """PyTorch's kernels: max pooling takes every real dtype, average pooling floats and int64,
     the adaptive pools floats only."""
@@ -641,8 +648,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     op = "max_pool2d"
     x = _tensor(op, input)
     k = _ints(op, "kernel_size", kernel_size, 2)
-    s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
-        else _ints(op, "stride", stride, 2, omitted=True)
+    s = _stride(op, stride, k)
     p, d = _ints(op, "padding", padding, 2), _ints(op, "dilation", dilation, 2)
     _check_dims(op, x, "input")
     _dtype_check(op, x)
@@ -670,8 +676,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                            f"input, but got:{list(shape)}")
     _dtype_check(op, x)
     (k,) = _ints(op, "kernel_size", kernel_size, 1)
-    (s,) = (k,) if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
-        else _ints(op, "stride", stride, 1, omitted=True)
+    (s,) = _stride(op, stride, (k,))
     (p,), (d,) = _ints(op, "padding", padding, 1), _ints(op, "dilation", dilation, 1)
     for name, v in (("kernel_size", k), ("stride", s), ("dilation", d)):
         if v <= 0:
@@ -726,8 +731,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # n
     op = "avg_pool2d"
     x = _tensor(op, input)
     k = _ints(op, "kernel_size", kernel_size, 2)
-    s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
-        else _ints(op, "stride", stride, 2, omitted=True)
+    s = _stride(op, stride, k)
     p = _ints(op, "padding", padding, 2)
     _check_dims(op, x, "input")
     _dtype_check(op, x, ints=False)
@@ -746,8 +750,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # n
                            f"argument #1 'self' (while checking arguments for avg_pool1d)")
     _dtype_check(op, x, ints=False)
     (k,) = _ints(op, "kernel_size", kernel_size, 1)
-    (s,) = (k,) if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
-        else _ints(op, "stride", stride, 1, omitted=True)
+    (s,) = _stride(op, stride, (k,))
     (p,) = _ints(op, "padding", padding, 1)
     from .shape import reshape
     x4 = reshape(x, shape[:-1] + (1, shape[-1])) if len(shape) == 3 else reshape(x, (1,) + shape[:-1] + (1, shape[-1]))
@@ -891,8 +894,7 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     op = "max_unpool2d"
     x = _tensor(op, input)
     k = _ints(op, "kernel_size", kernel_size, 2)
-    s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
-        else _ints(op, "stride", stride, 2, omitted=True)
+    s = _stride(op, stride, k)
     p = _ints(op, "padding", padding, 2)
     shape = tuple(x._data.shape)
     if len(shape) not in (3, 4):

@@ -7,7 +7,7 @@ from ._args import size_arg
 from ...ops.norm import batch_norm
 from ...tensor import Tensor
 from .. import init
-from ..parameter import Parameter
+from .normalization import affine_parameters
 from .module import Module
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
@@ -28,15 +28,7 @@ class _NormBase(Module):
         self.track_running_stats = track_running_stats
         xp = B.array_module(device)
         dtype = B.to_dtype(dtype) or B.get_default_dtype()
-        if affine:
-            self.weight = Parameter._make(xp.empty((num_features,), dtype=dtype), True)
-            if bias:
-                self.bias = Parameter._make(xp.empty((num_features,), dtype=dtype), True)
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_parameters(self, (num_features,), affine, bias, xp, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", Tensor._make(xp.zeros((num_features,), dtype=dtype)))
             self.register_buffer("running_var", Tensor._make(xp.ones((num_features,), dtype=dtype)))

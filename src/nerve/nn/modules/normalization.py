@@ -1,8 +1,6 @@
 """Layer and group normalisation: ``LayerNorm``, ``GroupNorm``."""
 from __future__ import annotations
 
-import numbers
-
 from ... import _backend as B
 from ._args import shape_arg, size_arg
 from ...ops.norm import group_norm, layer_norm
@@ -12,6 +10,19 @@ from .module import Module
 
 __all__ = ["LayerNorm", "GroupNorm"]
 
+
+
+def affine_parameters(module, shape, affine, bias, xp, dtype):
+    """The ``weight`` (and ``bias``) of a normalisation layer, uninitialised (its
+    ``reset_parameters`` fills them), or registered as ``None`` without ``affine``."""
+    if affine:
+        module.weight = Parameter._make(xp.empty(shape, dtype=dtype), True)
+        if bias:
+            module.bias = Parameter._make(xp.empty(shape, dtype=dtype), True)
+            return
+    else:
+        module.register_parameter("weight", None)
+    module.register_parameter("bias", None)
 
 class LayerNorm(Module):
     """Normalise each sample over its trailing ``normalized_shape`` dims.
@@ -46,15 +57,7 @@ class LayerNorm(Module):
         self.elementwise_affine = elementwise_affine
         xp = B.array_module(device)
         dtype = B.to_dtype(dtype) or B.get_default_dtype()
-        if elementwise_affine:
-            self.weight = Parameter._make(xp.empty(self.normalized_shape, dtype=dtype), True)
-            if bias:
-                self.bias = Parameter._make(xp.empty(self.normalized_shape, dtype=dtype), True)
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_parameters(self, self.normalized_shape, elementwise_affine, bias, xp, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -110,15 +113,7 @@ class GroupNorm(Module):
         self.affine = affine
         xp = B.array_module(device)
         dtype = B.to_dtype(dtype) or B.get_default_dtype()
-        if affine:
-            self.weight = Parameter._make(xp.empty((num_channels,), dtype=dtype), True)
-            if bias:
-                self.bias = Parameter._make(xp.empty((num_channels,), dtype=dtype), True)
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_parameters(self, (num_channels,), affine, bias, xp, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
